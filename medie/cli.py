@@ -1,0 +1,160 @@
+"""Command-line interface: ``medie extract|evaluate|stats|rules|train``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Iterator, TextIO
+
+from .textio import TextDecodeError, decode, read_text
+
+PROGRESS_MIN_FILES = 5
+
+
+def _inputs(target: str, encoding: str | None) -> Iterator[tuple[str, str | None, str | None]]:
+    """Yield (id, text, problem) for a file, every ``*.txt`` under a folder, or stdin (``-``)."""
+    if target == "-":
+        data = sys.stdin.buffer.read()
+        try:
+            yield "-", decode(data, "<stdin>", encoding)[0], None
+        except TextDecodeError as err:
+            yield "-", None, str(err)
+        return
+    path = Path(target)
+    if path.is_dir():
+        for file in sorted(path.rglob("*.txt")):
+            try:
+                yield str(file), read_text(file, encoding), None
+            except TextDecodeError as err:
+                yield str(file), None, str(err)
+        return
+    if not path.exists():
+        raise SystemExit(f"medie: {path}: no such file or folder")
+    yield str(path), read_text(path, encoding), None
+
+
+class _JsonlWriter:
+    """Writes one JSON line per document, mention by mention, never holding a whole document's output."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out, self.count = out, 0
+
+    def begin(self, doc_id: str) -> None:
+        self.out.write('{"id": ' + json.dumps(doc_id, ensure_ascii=False) + ', "mentions": [')
+        self.count = 0
+
+    def mention(self, doc_id: str, m) -> None:
+        self.out.write((", " if self.count else "") + json.dumps(m.to_dict(), ensure_ascii=False))
+        self.count += 1
+
+    def end(self, doc_id: str) -> None:
+        self.out.write("]}\n")
+
+
+class _TsvWriter:
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        out.write("id\tstart\tend\tlabel\ttext\tattrs\n")
+
+    def begin(self, doc_id: str) -> None:
+        pass
+
+    def mention(self, doc_id: str, m) -> None:
+        text = m.text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        attrs = json.dumps(m.attrs, ensure_ascii=False)
+        self.out.write(f"{doc_id}\t{m.start}\t{m.end}\t{m.label}\t{text}\t{attrs}\n")
+
+    def end(self, doc_id: str) -> None:
+        pass
+
+
+class _HtmlWriter:
+    """displaCy page over the raw texts (rendered at the end: HTML is one page)."""
+
+    def __init__(self, out: TextIO, texts: dict[str, str]) -> None:
+        self.out, self.texts, self.docs = out, texts, []
+
+    def begin(self, doc_id: str) -> None:
+        self.docs.append({"text": self.texts[doc_id], "ents": [], "title": doc_id})
+
+    def mention(self, doc_id: str, m) -> None:
+        self.docs[-1]["ents"].append({"start": m.start, "end": m.end, "label": m.label})
+
+    def end(self, doc_id: str) -> None:
+        pass
+
+    def close(self) -> None:
+        from spacy import displacy
+
+        self.out.write(displacy.render(self.docs, style="ent", manual=True, page=True, jupyter=False))
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from . import chunk_bounds, load
+    from .mention import doc_mentions
+
+    path = Path(args.path)
+    nlp = load()
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    texts: dict[str, str] = {}
+    writer = {"jsonl": lambda: _JsonlWriter(out), "tsv": lambda: _TsvWriter(out), "html": lambda: _HtmlWriter(out, texts)}[args.format]()
+    problems: list[str] = []
+    items = _inputs(args.path, args.encoding)
+    if path.is_dir():
+        total = sum(1 for _ in path.rglob("*.txt"))
+        if total > PROGRESS_MIN_FILES:
+            from tqdm import tqdm
+
+            items = tqdm(items, total=total, unit="file", file=sys.stderr)
+
+    def chunks():
+        for doc_id, text, problem in items:
+            if problem is not None:
+                problems.append(problem)
+                print(f"medie: skipped {problem}", file=sys.stderr)
+                continue
+            if args.format == "html":
+                texts[doc_id] = text
+            bounds = list(chunk_bounds(text)) if text.strip() else [(0, 0)]
+            for i, (start, end) in enumerate(bounds):
+                yield text[start:end], (doc_id, start, i == 0, i == len(bounds) - 1)
+
+    try:
+        for doc, (doc_id, offset, first, last) in nlp.pipe(chunks(), as_tuples=True, n_process=args.n_process):
+            if first:
+                writer.begin(doc_id)
+            for m in doc_mentions(doc, offset):
+                writer.mention(doc_id, m)
+            if last:
+                writer.end(doc_id)
+        if isinstance(writer, _HtmlWriter):
+            writer.close()
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return 1 if problems and not path.is_dir() else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="medie", description="Extract drugs, targets, phases and results from Chinese medical text.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("extract", help="extract mentions from a file, a folder of *.txt or stdin (-)")
+    p.add_argument("path", help="a .txt file, a folder (searched recursively for *.txt) or - for stdin")
+    p.add_argument("--format", choices=("jsonl", "tsv", "html"), default="jsonl")
+    p.add_argument("--output", "-o", help="write here instead of stdout")
+    p.add_argument("--encoding", help="input encoding (default: detect UTF-8/UTF-16 BOM, UTF-8, GB18030)")
+    p.add_argument("--n-process", type=int, default=1, help="worker processes (default 1)")
+    p.set_defaults(func=cmd_extract)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except TextDecodeError as err:
+        print(f"medie: {err}", file=sys.stderr)
+        return 1

@@ -1,0 +1,62 @@
+"""Mentions: labelled spans with raw-text offsets and normalised attributes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+from .tokenizer import MAP_KEY, RAW_KEY
+
+LABELS = ("DRUG", "TARGET", "PHASE", "RESULT", "ENDPOINT", "DISEASE", "SAMPLE_SIZE", "DOSE", "TRIAL")
+CORE_LABELS = ("DRUG", "TARGET", "PHASE", "RESULT")
+ATTRS_KEY = "medie_attrs"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A labelled span; ``start``/``end`` are offsets into the raw text as given."""
+
+    start: int
+    end: int
+    label: str
+    text: str
+    attrs: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "label": self.label, "text": self.text, "attrs": dict(self.attrs)}
+
+
+def raw_text(doc: Doc) -> str:
+    """The raw text a medie Doc was made from (the Doc text itself for other Docs)."""
+    return doc.user_data.get(RAW_KEY, doc.text)
+
+
+def raw_offsets(doc: Doc, start_char: int, end_char: int) -> tuple[int, int]:
+    """Map a character span of ``doc.text`` to offsets into the raw text."""
+    mapping = doc.user_data.get(MAP_KEY)
+    if mapping is None:
+        return start_char, end_char
+    src_start, src_end = mapping
+    return src_start[start_char], src_end[end_char - 1]
+
+
+def span_attrs(span: Span) -> dict[str, Any]:
+    """Attributes stored for a span by the attribute normaliser (empty dict if none)."""
+    return span.doc.user_data.get(ATTRS_KEY, {}).get((span.start_char, span.end_char, span.label_), {})
+
+
+def set_span_attrs(span: Span, attrs: dict[str, Any]) -> None:
+    store = span.doc.user_data.setdefault(ATTRS_KEY, {})
+    store[(span.start_char, span.end_char, span.label_)] = attrs
+
+
+def doc_mentions(doc: Doc, offset: int = 0) -> list[Mention]:
+    """The Doc's entities as Mentions with raw offsets (shifted by ``offset``)."""
+    raw = raw_text(doc)
+    out = []
+    for ent in doc.ents:
+        start, end = raw_offsets(doc, ent.start_char, ent.end_char)
+        out.append(Mention(start + offset, end + offset, ent.label_, raw[start:end], span_attrs(ent)))
+    return out

@@ -1,0 +1,106 @@
+"""Text normalisation with a map back to raw offsets.
+
+Extraction runs on normalised text; every reported span is mapped back so that
+``raw[start:end]`` is the mention exactly as written, layout noise included.
+
+What changes:
+- compatibility characters are folded with NFKC (full-width ASCII ``ＣＤ１９`` → ``CD19``,
+  ``％`` → ``%``, Roman-numeral characters ``Ⅱ`` → ``II``, no-break spaces → spaces);
+- zero-width characters and the byte-order mark are dropped;
+- a whitespace run (spaces, tabs, line breaks, ``\\r\\n``) is dropped when a wide (CJK)
+  character stands on either side of it — PDF extraction puts such runs between Chinese
+  characters and inside words — and is otherwise collapsed to one space; runs at the start
+  and end of the text are dropped.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+_ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+_WIDE_PUNCT = frozenset("“”‘’…—·")
+
+
+@lru_cache(maxsize=65536)
+def _fold(ch: str) -> str:
+    """NFKC form of one character ('' for zero-width characters)."""
+    if ch in _ZERO_WIDTH:
+        return ""
+    if ch < "\x80":
+        return ch
+    return unicodedata.normalize("NFKC", ch)
+
+
+@lru_cache(maxsize=65536)
+def is_wide(ch: str) -> bool:
+    """True for CJK characters and punctuation, next to which whitespace is layout noise."""
+    return unicodedata.east_asian_width(ch) in ("W", "F") or ch in _WIDE_PUNCT
+
+
+def _wide_source(ch: str, folded: str) -> bool:
+    """A raw character counts as wide unless it folds to ASCII (``ＣＤ１９`` counts as Latin)."""
+    return is_wide(ch) and not folded.isascii()
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """Normalised text with, for each of its characters, the raw span it came from."""
+
+    raw: str
+    text: str
+    src_start: tuple[int, ...]
+    src_end: tuple[int, ...]
+
+    def to_raw(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span ``[start, end)`` of the normalised text to raw offsets."""
+        if not 0 <= start < end <= len(self.text):
+            raise ValueError(f"span [{start}, {end}) outside normalised text of length {len(self.text)}")
+        return self.src_start[start], self.src_end[end - 1]
+
+    def to_norm(self, start: int, end: int) -> tuple[int, int] | None:
+        """Map a raw span to the smallest normalised span covering the characters kept inside it.
+
+        Returns None when no kept character lies inside ``[start, end)``.
+        """
+        from bisect import bisect_left, bisect_right
+
+        lo = bisect_left(self.src_start, start)
+        hi = bisect_right(self.src_end, end)
+        if lo >= hi:
+            return None
+        return lo, hi
+
+
+def normalize(raw: str) -> NormalizedText:
+    """Normalise ``raw`` and keep the offset map (see module docstring)."""
+    if not isinstance(raw, str):
+        raise TypeError(f"normalize() expects str, got {type(raw).__name__}")
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pending_ws = -1  # raw index of the first character of a pending whitespace run
+    prev_wide = True  # the text start behaves like a wide neighbour: leading runs are dropped
+    for i, ch in enumerate(raw):
+        folded = _fold(ch)
+        if not folded:
+            continue
+        if folded.isspace():
+            if pending_ws < 0:
+                pending_ws = i
+            continue
+        if pending_ws >= 0:
+            if not prev_wide and not _wide_source(ch, folded):
+                out.append(" ")
+                starts.append(pending_ws)
+                ends.append(pending_ws + 1)
+            pending_ws = -1
+        for c in folded:
+            if c.isspace():  # e.g. NFKC of a compatibility character containing a space
+                c = " "
+            out.append(c)
+            starts.append(i)
+            ends.append(i + 1)
+        prev_wide = _wide_source(ch, folded)
+    return NormalizedText(raw, "".join(out), tuple(starts), tuple(ends))

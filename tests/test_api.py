@@ -1,0 +1,53 @@
+"""Public API: medie.load, medie.extract, Mention."""
+
+from __future__ import annotations
+
+import pytest
+
+import medie
+from medie.mention import Mention
+
+
+def test_extract_rejects_non_str():
+    with pytest.raises(TypeError, match="bytes"):
+        medie.extract(b"CD19")
+    with pytest.raises(TypeError, match="NoneType"):
+        medie.extract(None)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\r\n\t\u3000"])
+def test_empty_text_gives_no_mentions(text, nlp):
+    assert medie.extract(text, nlp) == []
+
+
+def test_mention_to_dict():
+    m = Mention(3, 7, "TARGET", "CD19", {"canonical": "CD19"})
+    assert m.to_dict() == {"start": 3, "end": 7, "label": "TARGET", "text": "CD19", "attrs": {"canonical": "CD19"}}
+
+
+def test_load_rejects_unknown_override():
+    with pytest.raises(TypeError, match="unknown override 'segmentr'"):
+        medie.load(segmentr="char")
+
+
+def test_load_missing_path_is_clear(tmp_path):
+    with pytest.raises(FileNotFoundError, match="config.cfg missing"):
+        medie.load(tmp_path / "nowhere")
+
+
+def test_chunks_cover_text_at_sentence_ends():
+    text = ("一项研究纳入了30例患者。\n" * 400)
+    bounds = list(medie.chunk_bounds(text, size=1000))
+    assert bounds[0][0] == 0 and bounds[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(bounds, bounds[1:]))
+    assert all(text[e - 2 : e] == "。\n" for _, e in bounds[:-1])
+    assert all(e - s <= 1000 for s, e in bounds)
+
+
+def test_long_text_offsets_match_short_text(nlp):
+    sentence = "本研究中，靶向CD19的治疗取得Ⅱ期结果。\n"
+    text = sentence * 3000
+    mentions = list(medie.iter_mentions(text, nlp, chunk_chars=5000))
+    for m in mentions:
+        assert text[m.start : m.end] == m.text
+    assert len(mentions) == 3000 * len(medie.extract(sentence, nlp))

@@ -1,0 +1,55 @@
+"""The medie tokenizer: script boundaries, normalisation, serialisation."""
+
+from __future__ import annotations
+
+import pytest
+
+import medie
+from medie.mention import raw_offsets
+from medie.tokenizer import MedieTokenizer
+
+
+def words(nlp, text):
+    return [t.text for t in nlp(text)]
+
+
+def test_char_mode_keeps_latin_and_numbers_whole(nlp):
+    assert words(nlp, "靶向CD19的CAR-T,总反应率88.2%") == [
+        "靶", "向", "CD19", "的", "CAR", "-", "T", ",", "总", "反", "应", "率", "88.2", "%",
+    ]
+
+
+def test_doc_keeps_raw_text_and_map(nlp):
+    raw = "伊基\n\n仑赛 注射液，ＣＤ１９"
+    doc = nlp(raw)
+    assert doc.text == "伊基仑赛注射液,CD19"
+    cd19 = doc[-1]
+    start, end = raw_offsets(doc, cd19.idx, cd19.idx + len(cd19))
+    assert raw[start:end] == "ＣＤ１９"
+    first = doc[0:7]
+    assert raw[slice(*raw_offsets(doc, first.start_char, first.end_char))] == "伊基\n\n仑赛 注射液"
+
+
+def test_unknown_segmenter_is_rejected(nlp):
+    with pytest.raises(ValueError, match="unknown segmenter 'jieba'"):
+        MedieTokenizer(nlp.vocab, segmenter="jieba")
+
+
+def test_tokenizer_rejects_bytes(nlp):
+    with pytest.raises(TypeError, match="bytes"):
+        nlp.tokenizer(b"abc")
+
+
+def test_pipeline_round_trips_through_disk(nlp, tmp_path):
+    nlp.to_disk(tmp_path / "p")
+    again = medie.load(tmp_path / "p")
+    assert words(again, "CD19阳性") == words(nlp, "CD19阳性")
+
+
+def test_pkuseg_segments_words_and_splits_scripts(tmp_path):
+    pytest.importorskip("pkuseg", reason="the pkuseg extra is not installed")
+    nlp = medie.load(segmenter="pkuseg")
+    tokens = words(nlp, "多发性骨髓瘤患者接受CD19CAR-T治疗")
+    assert "CD19" in tokens and "治疗" in tokens
+    nlp.to_disk(tmp_path / "pk")
+    assert words(medie.load(tmp_path / "pk"), "接受治疗") == ["接受", "治疗"]
