@@ -137,6 +137,63 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 1 if problems and not path.is_dir() else 0
 
 
+def _pipeline_predictions(nlp, docs) -> dict[str, list[dict]]:
+    from . import extract
+
+    return {d.id: [m.to_dict() for m in extract(d.text, nlp)] for d in docs}
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from . import load
+    from .corpus import load_documents
+    from .evaluate import format_report, read_predictions, score
+
+    docs = load_documents(args.corpus, args.gold)
+    gold = {d.id: d.spans for d in docs}
+    texts = {d.id: d.text for d in docs}
+    if args.predictions:
+        pred = read_predictions(args.predictions, gold)
+        title = f"predictions {args.predictions}"
+    else:
+        pred = _pipeline_predictions(load(), docs)
+        title = "current pipeline"
+    report = score(gold, pred, texts)
+    print(format_report(report, title))
+    if args.errors:
+        for e in report.errors:
+            print(f"{e['kind']} {e['doc'][:3]}:{e['start']}-{e['end']} {e['label']:11} {e['context']}")
+    if args.json:
+        out = report.to_dict() | {"source": title}
+        Path(args.json).write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+def cmd_gold(args: argparse.Namespace) -> int:
+    from .convert import read_any, write_any
+    from .corpus import add_to_gold, alignment_report, gold_stats, load_documents
+
+    if args.action != "stats" and not (args.format and args.path):
+        raise ValueError(f"gold {args.action} needs --format and --path")
+    if args.action == "stats":
+        docs = load_documents(args.corpus, args.gold)
+        print(gold_stats(docs))
+        if args.alignment:
+            from . import load
+
+            total, missed = alignment_report(load(segmenter=args.alignment), docs)
+            print(f"\n{args.alignment} tokenizer: {total - len(missed)}/{total} gold spans on token boundaries "
+                  f"({(total - len(missed)) / max(1, total):.2%})")
+            for m in missed:
+                print(f"  not aligned: {m}")
+    elif args.action == "import":
+        added = add_to_gold(read_any(args.format, Path(args.path)), args.corpus, args.gold)
+        print(f"added to the gold: {', '.join(added)}")
+    else:
+        write_any(args.format, load_documents(args.corpus, args.gold), Path(args.path))
+        print(f"wrote {args.format} to {args.path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="medie", description="Extract drugs, targets, phases and results from Chinese medical text.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -148,6 +205,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--encoding", help="input encoding (default: detect UTF-8/UTF-16 BOM, UTF-8, GB18030)")
     p.add_argument("--n-process", type=int, default=1, help="worker processes (default 1)")
     p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("evaluate", help="score the pipeline or a predictions file against the gold")
+    p.add_argument("--corpus", help="corpus folder (default $MEDIE_CORPUS or ../shared/corpus)")
+    p.add_argument("--gold", help="gold JSONL (default annotations/gold.jsonl)")
+    p.add_argument("--predictions", help="a medie extract JSONL file to score instead of the pipeline")
+    p.add_argument("--json", help="write the scores as JSON here")
+    p.add_argument("--errors", action="store_true", help="list false positives and negatives with context")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("gold", help="gold statistics, import from and export to annotation tools")
+    p.add_argument("action", choices=("stats", "import", "export"))
+    p.add_argument("--format", choices=("doccano", "labelstudio", "brat"), help="for import/export")
+    p.add_argument("--path", help="file (doccano, labelstudio) or folder (brat) to import from or export to")
+    p.add_argument("--corpus")
+    p.add_argument("--gold")
+    p.add_argument("--alignment", choices=("char", "pkuseg"), help="with stats: check gold spans against this tokenizer")
+    p.set_defaults(func=cmd_gold)
     return parser
 
 
@@ -155,6 +229,6 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except TextDecodeError as err:
+    except (TextDecodeError, ValueError, FileNotFoundError) as err:
         print(f"medie: {err}", file=sys.stderr)
         return 1

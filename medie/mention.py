@@ -7,6 +7,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
+from .normalize import raw_to_norm
 from .tokenizer import MAP_KEY, RAW_KEY
 
 LABELS = ("DRUG", "TARGET", "PHASE", "RESULT", "ENDPOINT", "DISEASE", "SAMPLE_SIZE", "DOSE", "TRIAL")
@@ -40,6 +41,13 @@ def raw_offsets(doc: Doc, start_char: int, end_char: int) -> tuple[int, int]:
         return start_char, end_char
     src_start, src_end = mapping
     return src_start[start_char], src_end[end_char - 1]
+
+
+def doc_char_span(doc: Doc, start: int, end: int, label: str) -> Span | None:
+    """The Doc span for raw offsets ``[start, end)``, or None if it does not fall on token boundaries."""
+    mapping = doc.user_data.get(MAP_KEY)
+    mapped = raw_to_norm(*mapping, start, end) if mapping is not None else (start, end)
+    return doc.char_span(mapped[0], mapped[1], label=label) if mapped else None
 
 
 def span_attrs(span: Span) -> dict[str, Any]:

@@ -16,6 +16,8 @@ What changes:
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -60,17 +62,15 @@ class NormalizedText:
         return self.src_start[start], self.src_end[end - 1]
 
     def to_norm(self, start: int, end: int) -> tuple[int, int] | None:
-        """Map a raw span to the smallest normalised span covering the characters kept inside it.
+        """Map a raw span to the normalised span of the characters kept inside it (None if none)."""
+        return raw_to_norm(self.src_start, self.src_end, start, end)
 
-        Returns None when no kept character lies inside ``[start, end)``.
-        """
-        from bisect import bisect_left, bisect_right
 
-        lo = bisect_left(self.src_start, start)
-        hi = bisect_right(self.src_end, end)
-        if lo >= hi:
-            return None
-        return lo, hi
+def raw_to_norm(src_start: Sequence[int], src_end: Sequence[int], start: int, end: int) -> tuple[int, int] | None:
+    """The normalised span covering the kept characters of raw ``[start, end)``, or None."""
+    lo = bisect_left(src_start, start)
+    hi = bisect_right(src_end, end)
+    return (lo, hi) if lo < hi else None
 
 
 def normalize(raw: str) -> NormalizedText:

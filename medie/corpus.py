@@ -1,0 +1,261 @@
+"""The gold corpus: raw documents plus standoff spans in ``annotations/gold.jsonl``.
+
+Each gold line is ``{"doc", "sha256", "spans": [{"start","end","label","text","attrs"}]}`` with
+offsets into the raw file. The documents themselves are read from the corpus folder:
+``--corpus``/argument, else ``$MEDIE_CORPUS``, else ``../shared/corpus`` beside the repo root.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from spacy.language import Language
+from spacy.tokens import Doc, DocBin
+
+from .mention import LABELS, doc_char_span
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class CorpusError(ValueError):
+    """The gold or the corpus is inconsistent; the message names the file and the offset."""
+
+
+@dataclass
+class Document:
+    """A raw document and its gold spans."""
+
+    id: str
+    text: str
+    spans: list[dict[str, Any]] = field(default_factory=list)
+
+
+def corpus_dir(path: str | Path | None = None) -> Path:
+    chosen = Path(path) if path else Path(os.environ.get("MEDIE_CORPUS") or REPO.parent / "shared" / "corpus")
+    if not chosen.is_dir():
+        raise CorpusError(f"corpus folder {chosen} not found: pass --corpus DIR or set MEDIE_CORPUS")
+    return chosen
+
+
+def gold_path(path: str | Path | None = None) -> Path:
+    chosen = Path(path) if path else REPO / "annotations" / "gold.jsonl"
+    if not chosen.is_file():
+        raise CorpusError(f"gold file {chosen} not found: pass --gold FILE")
+    return chosen
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_raw(path: Path) -> str:
+    """A corpus file exactly as stored (UTF-8, no newline translation)."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        return fh.read()
+
+
+def check_spans(doc_id: str, text: str, spans: list[dict[str, Any]], where: str = "gold") -> None:
+    """Validate offsets, texts, labels, order and overlap of one document's spans."""
+    prev_end, prev = -1, None
+    for i, span in enumerate(spans):
+        start, end, label = span.get("start"), span.get("end"), span.get("label")
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+            raise CorpusError(f"{where}: {doc_id} span {i}: bad offsets [{start}, {end}) for a text of {len(text)} characters")
+        if label not in LABELS:
+            raise CorpusError(f"{where}: {doc_id} span at {start}: unknown label {label!r}")
+        if "text" in span and span["text"] != text[start:end]:
+            raise CorpusError(
+                f"{where}: {doc_id} span at {start}: text {span['text']!r} but the document has {text[start:end]!r} there"
+            )
+        if text[start].isspace() or text[end - 1].isspace():
+            raise CorpusError(f"{where}: {doc_id} span at {start}: starts or ends with whitespace")
+        if start < prev_end:
+            raise CorpusError(f"{where}: {doc_id} span at {start} overlaps or precedes the span at {prev['start']}")
+        prev_end, prev = end, span
+
+
+def read_gold(path: str | Path | None = None) -> list[dict[str, Any]]:
+    """The gold records, each line checked for form."""
+    path = gold_path(path)
+    records = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise CorpusError(f"{path}:{lineno}: not JSON ({err.msg} at column {err.colno})") from err
+        missing = {"doc", "sha256", "spans"} - set(rec)
+        if missing:
+            raise CorpusError(f"{path}:{lineno}: missing {', '.join(sorted(missing))}")
+        records.append(rec)
+    return records
+
+
+def load_documents(corpus: str | Path | None = None, gold: str | Path | None = None) -> list[Document]:
+    """Documents with their gold spans, after checking every hash and span."""
+    folder = corpus_dir(corpus)
+    docs = []
+    for rec in read_gold(gold):
+        path = folder / rec["doc"]
+        if not path.is_file():
+            raise CorpusError(f"gold names {rec['doc']}, which is not in {folder}")
+        text = read_raw(path)
+        digest = sha256(text)
+        if digest != rec["sha256"]:
+            raise CorpusError(
+                f"{path}: sha256 {digest} does not match the gold's {rec['sha256']}: "
+                "the document changed since it was annotated"
+            )
+        check_spans(rec["doc"], text, rec["spans"])
+        docs.append(Document(rec["doc"], text, rec["spans"]))
+    return docs
+
+
+def to_dataset(docs: Iterable[Document], holdout: str | None = None):
+    """A ``datasets.DatasetDict``: split ``gold``, or ``train``/``test`` when a document is held out."""
+    import datasets
+
+    features = datasets.Features(
+        {
+            "id": datasets.Value("string"),
+            "text": datasets.Value("string"),
+            "spans": datasets.Sequence(
+                {
+                    "start": datasets.Value("int32"),
+                    "end": datasets.Value("int32"),
+                    "label": datasets.ClassLabel(names=list(LABELS)),
+                    "text": datasets.Value("string"),
+                    "attrs": datasets.Value("string"),
+                }
+            ),
+        }
+    )
+
+    def rows(items: list[Document]) -> dict[str, list]:
+        return {
+            "id": [d.id for d in items],
+            "text": [d.text for d in items],
+            "spans": [
+                {
+                    "start": [s["start"] for s in d.spans],
+                    "end": [s["end"] for s in d.spans],
+                    "label": [LABELS.index(s["label"]) for s in d.spans],
+                    "text": [s["text"] for s in d.spans],
+                    "attrs": [json.dumps(s.get("attrs", {}), ensure_ascii=False) for s in d.spans],
+                }
+                for d in items
+            ],
+        }
+
+    docs = list(docs)
+    if holdout is None:
+        return datasets.DatasetDict({"gold": datasets.Dataset.from_dict(rows(docs), features=features)})
+    if holdout not in {d.id for d in docs}:
+        raise CorpusError(f"no document {holdout!r} to hold out")
+    return datasets.DatasetDict(
+        {
+            "train": datasets.Dataset.from_dict(rows([d for d in docs if d.id != holdout]), features=features),
+            "test": datasets.Dataset.from_dict(rows([d for d in docs if d.id == holdout]), features=features),
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Misaligned:
+    """A gold span whose boundaries do not fall on token boundaries."""
+
+    doc: str
+    start: int
+    end: int
+    label: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.doc}:{self.start}-{self.end} {self.label} {self.text!r}"
+
+
+def gold_doc(nlp: Language, document: Document) -> tuple[Doc, list[Misaligned]]:
+    """Tokenise a document and set its gold spans as ``doc.ents``; report spans that do not align."""
+    doc = nlp.make_doc(document.text)
+    ents, missed = [], []
+    for span in document.spans:
+        ent = doc_char_span(doc, span["start"], span["end"], span["label"])
+        if ent is None:
+            missed.append(Misaligned(document.id, span["start"], span["end"], span["label"], span["text"]))
+        else:
+            ents.append(ent)
+    doc.ents = ents
+    return doc, missed
+
+
+def to_docbin(nlp: Language, docs: Iterable[Document]) -> tuple[DocBin, list[Misaligned]]:
+    """Gold Docs for training, with the list of spans the tokenizer cannot represent."""
+    bin_, missed = DocBin(store_user_data=True), []
+    for document in docs:
+        doc, bad = gold_doc(nlp, document)
+        bin_.add(doc)
+        missed.extend(bad)
+    return bin_, missed
+
+
+def alignment_report(nlp: Language, docs: Iterable[Document]) -> tuple[int, list[Misaligned]]:
+    """Number of gold spans and those whose boundaries fall inside a token."""
+    total, missed = 0, []
+    for document in docs:
+        total += len(document.spans)
+        missed.extend(gold_doc(nlp, document)[1])
+    return total, missed
+
+
+def gold_record(document: Document) -> dict[str, Any]:
+    spans = sorted(document.spans, key=lambda s: (s["start"], s["end"]))
+    check_spans(document.id, document.text, spans)
+    return {"doc": document.id, "sha256": sha256(document.text), "spans": spans}
+
+
+def add_to_gold(documents: Iterable[Document], corpus: str | Path | None = None, gold: str | Path | None = None) -> list[str]:
+    """Add documents to the gold (replacing records of the same name); write missing texts to the corpus.
+
+    A text that exists in the corpus under the same name must be identical.
+    """
+    folder = corpus_dir(corpus)
+    path = Path(gold) if gold else REPO / "annotations" / "gold.jsonl"
+    records = {r["doc"]: r for r in read_gold(path)} if path.exists() else {}
+    added = []
+    for document in documents:
+        target = folder / document.id
+        if target.exists() and read_raw(target) != document.text:
+            raise CorpusError(f"{target} exists with a different text than the imported {document.id}")
+        if not target.exists():
+            with open(target, "w", encoding="utf-8", newline="") as fh:
+                fh.write(document.text)
+        records[document.id] = gold_record(document)
+        added.append(document.id)
+    write_gold(records.values(), path)
+    return added
+
+
+def write_gold(records: Iterable[dict[str, Any]], path: str | Path) -> None:
+    lines = [json.dumps(r, ensure_ascii=False) for r in sorted(records, key=lambda r: r["doc"])]
+    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def gold_stats(docs: Iterable[Document]) -> str:
+    """A Markdown table of gold span counts per document and label."""
+    docs = list(docs)
+    head = "| document | " + " | ".join(LABELS) + " | total |"
+    lines = [head, "|" + "---|" * (len(LABELS) + 2)]
+    totals = dict.fromkeys(LABELS, 0)
+    for d in docs:
+        counts = {lab: sum(s["label"] == lab for s in d.spans) for lab in LABELS}
+        for lab in LABELS:
+            totals[lab] += counts[lab]
+        lines.append(f"| {d.id} | " + " | ".join(str(counts[lab]) for lab in LABELS) + f" | {len(d.spans)} |")
+    lines.append("| **all** | " + " | ".join(str(totals[lab]) for lab in LABELS) + f" | {sum(totals.values())} |")
+    return "\n".join(lines)
