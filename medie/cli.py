@@ -194,6 +194,31 @@ def cmd_gold(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rules(args: argparse.Namespace) -> int:
+    from .ruletools import check_rules, explain
+
+    if args.action == "check":
+        result = check_rules()
+        print(f"lexicons: {result.lexicon_entries} surface forms in {result.lexicon_files} files; "
+              f"{result.patterns} span patterns; {result.context_rules} context rules")
+        for failure in result.failures:
+            print(f"FAIL {failure}")
+        print("all rule examples pass" if not result.failures else f"{len(result.failures)} example(s) fail")
+        return 1 if result.failures else 0
+    if not args.article:
+        raise ValueError("medie rules test needs an ARTICLE.txt")
+    from . import load
+
+    mentions, missing = explain(load(), read_text(args.article, args.encoding))
+    print(f"{'start':>6} {'end':>6} {'label':11} {'text':24} rule")
+    for start, end, label, text, rule in mentions:
+        print(f"{start:6d} {end:6d} {label:11} {text.replace(chr(10), '⏎'):24} {rule}")
+    print(f"\nlook-alikes that no rule matched ({len(missing)}): add them to rules/lexicon/*.tsv if they are names")
+    for kind, text, count in missing:
+        print(f"  {text!r:30} x{count}  ({kind})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="medie", description="Extract drugs, targets, phases and results from Chinese medical text.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -222,6 +247,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gold")
     p.add_argument("--alignment", choices=("char", "pkuseg"), help="with stats: check gold spans against this tokenizer")
     p.set_defaults(func=cmd_gold)
+
+    p = sub.add_parser("rules", help="validate the rule files, or show which rule finds what in an article")
+    p.add_argument("action", choices=("check", "test"))
+    p.add_argument("article", nargs="?", help="with test: the article to explain")
+    p.add_argument("--encoding")
+    p.set_defaults(func=cmd_rules)
     return parser
 
 

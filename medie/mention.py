@@ -52,12 +52,12 @@ def doc_char_span(doc: Doc, start: int, end: int, label: str) -> Span | None:
 
 def span_attrs(span: Span) -> dict[str, Any]:
     """Attributes stored for a span by the attribute normaliser (empty dict if none)."""
-    return span.doc.user_data.get(ATTRS_KEY, {}).get((span.start_char, span.end_char, span.label_), {})
+    return span.doc.user_data.get((ATTRS_KEY, span.start_char, span.end_char, span.label_), {})
 
 
 def set_span_attrs(span: Span, attrs: dict[str, Any]) -> None:
-    store = span.doc.user_data.setdefault(ATTRS_KEY, {})
-    store[(span.start_char, span.end_char, span.label_)] = attrs
+    """Store attributes in ``doc.user_data`` under a flat tuple key, which survives serialisation."""
+    span.doc.user_data[(ATTRS_KEY, span.start_char, span.end_char, span.label_)] = attrs
 
 
 def doc_mentions(doc: Doc, offset: int = 0) -> list[Mention]:

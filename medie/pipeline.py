@@ -10,7 +10,7 @@ import spacy
 from spacy.language import Language
 from thinc.api import Config
 
-from . import tokenizer as _tokenizer  # noqa: F401  (registers medie.Tokenizer.v1)
+from . import matchers, resolve, tokenizer  # noqa: F401  (register the tokenizer and factories)
 
 SHORTCUTS = {"segmenter": "nlp.tokenizer.segmenter"}
 

@@ -1,0 +1,103 @@
+"""Attribute normalisers: PHASE ``phase``; RESULT ``value``, ``unit``, ``qualifier``, ``low``/``high``.
+
+All functions take normalised text (``Ⅱ`` already ``II``, full-width characters ASCII).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cn2an
+import regex
+
+ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4"}
+CHINESE_DIGITS = {"一": "1", "二": "2", "两": "2", "三": "3", "四": "4"}
+_PHASE_PART = regex.compile(r"(IV|I{1,3}|[1-4]|[一二两三四])\s*([aAbB])?")
+_NUMBER = r"-?\d+(?:\.\d+)?"
+_CN_NUMBER = r"[零一二两三四五六七八九十百千万亿]+"
+_UNITS = {"%": "%", "个月": "月", "月": "月", "年": "年", "周": "周", "星期": "周", "天": "天", "日": "天"}
+_UNIT_RE = regex.compile(r"(%|个月|月|年|周|星期|天|日|倍|例|名|人|次|个|位)$")
+_QUAL_SIGN = {">": "gt", "≥": "ge", "<": "lt", "≤": "le", "~": "approx"}
+_LEFT_QUAL = [
+    (regex.compile(r"(?:大约|约|近|接近)$"), "approx"),
+    (regex.compile(r"(?:超过|大于|高于|多于)$"), "gt"),
+    (regex.compile(r"(?:至少|不少于|不低于)$"), "ge"),
+    (regex.compile(r"(?:不超过|至多)$"), "le"),
+    (regex.compile(r"(?:低于|不到|少于|小于|不足)$"), "lt"),
+]
+_RIGHT_QUAL = [(regex.compile(r"^以上"), "ge"), (regex.compile(r"^以下"), "le"), (regex.compile(r"^左右"), "approx")]
+_SHARED_UNIT = regex.compile(
+    rf"^\s*(?:和|、|,|与|及|或|vs\.?|比|/|至)\s*(?:{_NUMBER}\s*(?:和|、|,|与|及|或|vs\.?|比)\s*)*{_NUMBER}\s*(%|个月|月|年|周|天|倍)"
+)
+
+
+def normalize_phase(text: str) -> str | None:
+    """``Ⅱ期``/``II期``/``phase 2`` → ``2``; ``Ib期`` → ``1b``; ``I/II期`` → ``1/2``; None if not a phase."""
+    body = regex.sub(r"(?i)^phase\s*|\s*期$", "", text.strip())
+    parts = []
+    for piece in regex.split(r"\s*/\s*", body):
+        m = _PHASE_PART.fullmatch(piece)
+        if not m:
+            return None
+        num = ROMAN.get(m.group(1)) or CHINESE_DIGITS.get(m.group(1)) or m.group(1)
+        parts.append(num + (m.group(2) or "").lower())
+    return "/".join(parts) if parts else None
+
+
+def _number(text: str) -> float | int | None:
+    text = text.strip()
+    if regex.fullmatch(_NUMBER, text):
+        value = float(text)
+        return int(value) if value.is_integer() and "." not in text else value
+    if regex.fullmatch(_CN_NUMBER, text):
+        try:
+            return int(cn2an.cn2an(text, "smart"))
+        except (ValueError, KeyError):
+            return None
+    return None
+
+
+def parse_result(text: str, left: str = "", right: str = "") -> dict[str, Any]:
+    """Attributes of a RESULT span given the text just before and after it."""
+    attrs: dict[str, Any] = {}
+    body = text.strip()
+    if body and body[0] in _QUAL_SIGN:
+        attrs["qualifier"] = _QUAL_SIGN[body[0]]
+        body = body[1:].strip()
+    unit = None
+    m = _UNIT_RE.search(body)
+    if m:
+        unit = m.group(1)
+        body = body[: m.start()].strip()
+    if regex.search(r"[多余]$", body):
+        attrs["qualifier"] = "gt"
+        body = body[:-1]
+    fraction = regex.fullmatch(r"(\d+)\s*/\s*(\d+)", body)
+    rng = regex.fullmatch(rf"({_NUMBER}|{_CN_NUMBER})\s*%?\s*(?:~|-|–|—|至|到)\s*({_NUMBER}|{_CN_NUMBER})", body)
+    if fraction:
+        attrs["value"] = f"{fraction.group(1)}/{fraction.group(2)}"
+    elif rng:
+        low, high = _number(rng.group(1)), _number(rng.group(2))
+        if low is not None and high is not None:
+            attrs["low"], attrs["high"] = low, high
+    else:
+        value = _number(body)
+        if value is not None:
+            attrs["value"] = value
+    if unit is None and not fraction:
+        shared = _SHARED_UNIT.match(right)
+        if shared:
+            unit = shared.group(1)
+    if unit is not None:
+        attrs["unit"] = _UNITS.get(unit, unit)
+    if "qualifier" not in attrs:
+        for pattern, qual in _LEFT_QUAL:
+            if pattern.search(left):
+                attrs["qualifier"] = qual
+                break
+        else:
+            for pattern, qual in _RIGHT_QUAL:
+                if pattern.search(right):
+                    attrs["qualifier"] = qual
+                    break
+    return attrs

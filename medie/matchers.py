@@ -1,0 +1,159 @@
+"""Candidate finders: the lexicon matcher and the pattern matcher.
+
+Both add spans to ``doc.spans["medie_candidates"]`` (``kb_id_`` = canonical name if known,
+``id_`` = the rule that produced the span). Overlaps are allowed here; the resolver decides.
+Each component keeps a snapshot of the rule data it was built from, so a pipeline saved with
+``to_disk`` reloads with the same rules.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .lexicon import LexiconEntry, load_lexicons
+from .normalize import normalize
+from .patterns import SpanPattern, load_span_patterns
+from .rules import rules_dir
+
+CANDIDATES = "medie_candidates"
+
+
+def candidates(doc: Doc) -> list[Span]:
+    if CANDIDATES not in doc.spans:
+        doc.spans[CANDIDATES] = []
+    return doc.spans[CANDIDATES]
+
+
+def _is_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _case_insensitive(form: str) -> bool:
+    """Long Latin names with lower-case letters (INNs) match in any case; symbols match exactly."""
+    return form.isascii() and len(form) >= 5 and any(c.islower() for c in form)
+
+
+class _FormIndex:
+    """Longest-match lookup of surface forms by first character and length."""
+
+    def __init__(self) -> None:
+        self.forms: dict[str, tuple[str, str, str]] = {}
+        self.lengths: dict[str, list[int]] = {}
+
+    def add(self, form: str, value: tuple[str, str, str]) -> None:
+        if form in self.forms:
+            return
+        self.forms[form] = value
+        lengths = self.lengths.setdefault(form[0], [])
+        if len(form) not in lengths:
+            lengths.append(len(form))
+            lengths.sort(reverse=True)
+
+    def longest(self, text: str, i: int) -> tuple[int, tuple[str, str, str]] | None:
+        for length in self.lengths.get(text[i], ()):
+            value = self.forms.get(text[i : i + length])
+            if value is not None:
+                return length, value
+        return None
+
+
+@Language.factory("medie_lexicon", default_config={"exclude_sources": []})
+def make_lexicon_matcher(nlp: Language, name: str, exclude_sources: list[str]) -> "LexiconMatcher":
+    return LexiconMatcher(name, load_lexicons(exclude_sources=exclude_sources))
+
+
+class LexiconMatcher:
+    """Finds lexicon forms in the normalised text (Latin forms only at word boundaries)."""
+
+    def __init__(self, name: str, entries: Iterable[LexiconEntry]) -> None:
+        self.name = name
+        self.entries = list(entries)
+        self._build()
+
+    def _build(self) -> None:
+        self.exact, self.folded = _FormIndex(), _FormIndex()
+        for e in self.entries:
+            form = normalize(e.form).text
+            if not form:
+                continue
+            value = (e.label, e.canonical, f"lexicon:{Path(e.path).name}:{e.line}")
+            self.exact.add(form, value)
+            if _case_insensitive(form):
+                self.folded.add(form.lower(), value)
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        lower = text.lower()
+        if len(lower) != len(text):
+            lower = text
+        group = candidates(doc)
+        for i in range(len(text)):
+            hit = self.exact.longest(text, i) or self.folded.longest(lower, i)
+            if hit is None:
+                continue
+            length, (label, canonical, rule) = hit
+            end = i + length
+            if _is_alnum(text[i]) and i > 0 and _is_alnum(text[i - 1]):
+                continue
+            if _is_alnum(text[end - 1]) and end < len(text) and _is_alnum(text[end]):
+                continue
+            span = doc.char_span(i, end, label=label, kb_id=canonical, span_id=rule)
+            if span is not None:
+                group.append(span)
+        return doc
+
+    def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        rows = [[e.form, e.label, e.canonical, list(e.sources), e.path, e.line] for e in self.entries]
+        (path / "entries.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+
+    def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> "LexiconMatcher":
+        file = Path(path) / "entries.json"
+        if not file.exists():
+            raise FileNotFoundError(f"lexicon snapshot missing: {file}")
+        rows = json.loads(file.read_text(encoding="utf-8"))
+        self.entries = [LexiconEntry(f, lab, can, tuple(src), p, line) for f, lab, can, src, p, line in rows]
+        self._build()
+        return self
+
+
+@Language.factory("medie_patterns", default_config={})
+def make_pattern_matcher(nlp: Language, name: str) -> "PatternMatcher":
+    return PatternMatcher(name, rules_dir() / "patterns")
+
+
+class PatternMatcher:
+    """Runs the regex span patterns of ``rules/patterns/`` over the normalised text."""
+
+    def __init__(self, name: str, directory: Path) -> None:
+        self.name = name
+        self.directory = directory
+        self.patterns: list[SpanPattern] = load_span_patterns(directory)
+
+    def __call__(self, doc: Doc) -> Doc:
+        group = candidates(doc)
+        text = doc.text
+        for pat in self.patterns:
+            for start, end in pat.finditer(text):
+                span = doc.char_span(start, end, label=pat.label, span_id=f"pattern:{pat.name}")
+                if span is not None:
+                    group.append(span)
+        return doc
+
+    def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        for src in sorted(self.directory.glob("*.jsonl")):
+            (path / src.name).write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+
+    def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> "PatternMatcher":
+        self.directory = Path(path)
+        self.patterns = load_span_patterns(self.directory)
+        return self
+

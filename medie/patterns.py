@@ -1,0 +1,202 @@
+"""Regex rules as data: span patterns (``rules/patterns/*.jsonl``) and context rules (``rules/context.jsonl``).
+
+A span pattern line::
+
+    {"name": "phase_roman", "label": "PHASE", "pattern": "...",
+     "examples": {"match": ["一项[II期]临床试验"], "nomatch": ["晚期患者"]}}
+
+The optional named group ``m`` is the mention; otherwise the whole match is. In ``match``
+examples the expected mention is written in square brackets.
+
+A context rule line::
+
+    {"name": "date_year", "labels": ["RESULT"], "side": "right", "window": 3,
+     "pattern": "^年", "action": "drop", "examples": {"match": ["于[2022]年"], "nomatch": ["[88%]的患者"]}}
+
+``side`` is ``left`` (the ``window`` characters before the candidate) or ``right``; ``action``
+is ``drop`` or ``relabel:LABEL``. Rules apply in file order; the first that matches decides.
+Patterns run on normalised text (``Ⅱ`` is ``II``, full-width characters are ASCII, and
+whitespace next to Chinese characters is gone).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from .mention import LABELS
+from .normalize import normalize
+from .rules import RuleError, rules_dir
+
+EXAMPLE = regex.compile(r"\[([^\[\]]+)\]")
+
+
+@dataclass(frozen=True)
+class SpanPattern:
+    name: str
+    label: str
+    regex: Any
+    examples: dict[str, list[str]] = field(default_factory=dict, compare=False)
+    where: str = ""
+
+    def finditer(self, text: str):
+        """Yield (start, end) of each mention in ``text``."""
+        group = "m" if "m" in self.regex.groupindex else 0
+        for match in self.regex.finditer(text, overlapped=False):
+            start, end = match.span(group)
+            if start < end:
+                yield start, end
+
+
+@dataclass(frozen=True)
+class ContextRule:
+    name: str
+    labels: tuple[str, ...]
+    side: str
+    window: int
+    regex: Any
+    action: str
+    examples: dict[str, list[str]] = field(default_factory=dict, compare=False)
+    where: str = ""
+
+    def applies(self, text: str, start: int, end: int, label: str) -> bool:
+        if label not in self.labels:
+            return False
+        if self.side == "left":
+            return self.regex.search(text[max(0, start - self.window) : start]) is not None
+        return self.regex.search(text[end : end + self.window]) is not None
+
+
+def _records(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    out = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as err:
+        raise RuleError(path, None, f"not valid UTF-8 at byte {err.start}") from err
+    for lineno, line in enumerate(lines, 1):
+        if not line.strip() or line.lstrip().startswith("//"):
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise RuleError(path, lineno, f"malformed JSON: {err.msg} at column {err.colno}") from err
+        if not isinstance(rec, dict):
+            raise RuleError(path, lineno, "a rule must be a JSON object")
+        out.append((lineno, rec))
+    return out
+
+
+def _compile(path: Path, lineno: int, pattern: Any) -> Any:
+    if not isinstance(pattern, str) or not pattern:
+        raise RuleError(path, lineno, "missing or empty 'pattern'")
+    try:
+        return regex.compile(pattern, flags=regex.V1)
+    except regex.error as err:
+        raise RuleError(path, lineno, f"bad regex: {err}") from err
+
+
+def _examples(path: Path, lineno: int, rec: dict[str, Any]) -> dict[str, list[str]]:
+    ex = rec.get("examples", {})
+    if not isinstance(ex, dict) or set(ex) - {"match", "nomatch"} or not ex.get("match"):
+        raise RuleError(path, lineno, "'examples' needs a non-empty 'match' list (and optionally 'nomatch')")
+    for ok in ex["match"]:
+        if not EXAMPLE.search(ok):
+            raise RuleError(path, lineno, f"match example {ok!r} has no [bracketed] mention")
+    return {"match": list(ex["match"]), "nomatch": list(ex.get("nomatch", []))}
+
+
+def read_span_patterns(path: Path) -> list[SpanPattern]:
+    out, names = [], set()
+    for lineno, rec in _records(path):
+        name, label = rec.get("name"), rec.get("label")
+        if not name or name in names:
+            raise RuleError(path, lineno, f"missing or duplicate rule name {name!r}")
+        if label not in LABELS:
+            raise RuleError(path, lineno, f"unknown label {label!r}")
+        unknown = set(rec) - {"name", "label", "pattern", "examples", "comment"}
+        if unknown:
+            raise RuleError(path, lineno, f"unknown field(s) {', '.join(sorted(unknown))}")
+        names.add(name)
+        out.append(SpanPattern(name, label, _compile(path, lineno, rec.get("pattern")),
+                               _examples(path, lineno, rec), f"{path}:{lineno}"))
+    return out
+
+
+def read_context_rules(path: Path) -> list[ContextRule]:
+    out = []
+    for lineno, rec in _records(path):
+        labels = rec.get("labels")
+        if not isinstance(labels, list) or not labels or any(lab not in LABELS for lab in labels):
+            raise RuleError(path, lineno, f"'labels' must be a list of known labels, got {labels!r}")
+        if rec.get("side") not in ("left", "right"):
+            raise RuleError(path, lineno, "'side' must be 'left' or 'right'")
+        window = rec.get("window")
+        if not isinstance(window, int) or window <= 0:
+            raise RuleError(path, lineno, "'window' must be a positive integer")
+        action = rec.get("action", "")
+        if action != "drop" and not (action.startswith("relabel:") and action[8:] in LABELS):
+            raise RuleError(path, lineno, f"'action' must be drop or relabel:<LABEL>, got {action!r}")
+        unknown = set(rec) - {"name", "labels", "side", "window", "pattern", "action", "examples", "comment"}
+        if unknown:
+            raise RuleError(path, lineno, f"unknown field(s) {', '.join(sorted(unknown))}")
+        out.append(ContextRule(str(rec.get("name")), tuple(labels), rec["side"], window,
+                               _compile(path, lineno, rec.get("pattern")), action,
+                               _examples(path, lineno, rec), f"{path}:{lineno}"))
+    return out
+
+
+def load_span_patterns(directory: Path | None = None) -> list[SpanPattern]:
+    directory = directory or rules_dir() / "patterns"
+    out: list[SpanPattern] = []
+    seen: dict[str, str] = {}
+    for path in sorted(directory.glob("*.jsonl")):
+        for pat in read_span_patterns(path):
+            if pat.name in seen:
+                raise RuleError(path, None, f"rule name {pat.name!r} is also used at {seen[pat.name]}")
+            seen[pat.name] = pat.where
+            out.append(pat)
+    return out
+
+
+def load_context_rules(path: Path | None = None) -> list[ContextRule]:
+    return read_context_rules(path or rules_dir() / "context.jsonl")
+
+
+def _unbracket(example: str) -> tuple[str, list[str]]:
+    wanted = [normalize(m).text for m in EXAMPLE.findall(example)]
+    return normalize(EXAMPLE.sub(r"\1", example)).text, wanted
+
+
+def check_examples(patterns: list[SpanPattern], rules: list[ContextRule]) -> list[str]:
+    """Run every rule's examples; return one message per failure."""
+    failures = []
+    for pat in patterns:
+        for ex in pat.examples.get("match", []):
+            text, wanted = _unbracket(ex)
+            found = [text[s:e] for s, e in pat.finditer(text)]
+            for w in wanted:
+                if w not in found:
+                    failures.append(f"{pat.where} {pat.name}: expected {w!r} in {ex!r}, found {found}")
+        for ex in pat.examples.get("nomatch", []):
+            text = normalize(ex).text
+            found = [text[s:e] for s, e in pat.finditer(text)]
+            if found:
+                failures.append(f"{pat.where} {pat.name}: must not match in {ex!r}, found {found}")
+    for rule in rules:
+        for kind in ("match", "nomatch"):
+            for ex in rule.examples.get(kind, []):
+                m = EXAMPLE.search(ex)
+                if not m:
+                    failures.append(f"{rule.where} {rule.name}: example {ex!r} has no [bracketed] candidate")
+                    continue
+                left = normalize(ex[: m.start()]).text
+                mention = normalize(m.group(1)).text
+                text = left + mention + normalize(ex[m.end():]).text
+                hit = rule.applies(text, len(left), len(left) + len(mention), rule.labels[0])
+                if hit != (kind == "match"):
+                    failures.append(f"{rule.where} {rule.name}: {'should' if kind == 'match' else 'should not'} apply to {ex!r}")
+    return failures
