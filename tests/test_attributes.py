@@ -1,0 +1,44 @@
+"""Attribute normalisers on our own strings."""
+
+from __future__ import annotations
+
+import pytest
+
+from medie.attributes import normalize_phase, parse_result
+from medie.normalize import normalize
+
+
+@pytest.mark.parametrize(
+    "raw, phase",
+    [("Ⅱ期", "2"), ("II期", "2"), ("2期", "2"), ("III 期", "3"), ("1a 期", "1a"), ("Ib期", "1b"),
+     ("I/II期", "1/2"), ("Ⅱ/Ⅲ期", "2/3"), ("phase 2", "2"), ("Phase III", "3"), ("二期", "2"), ("ＩＶ期", "4")],
+)
+def test_phase(raw, phase):
+    assert normalize_phase(normalize(raw).text) == phase
+
+
+def test_not_a_phase():
+    assert normalize_phase("晚期") is None
+
+
+@pytest.mark.parametrize(
+    "text, left, right, attrs",
+    [
+        ("88.2%", "总反应率为", "", {"value": 88.2, "unit": "%"}),
+        ("89%", "", "出现客观缓解", {"value": 89, "unit": "%"}),
+        ("一万多倍", "提高了", "", {"value": 10000, "unit": "倍", "qualifier": "gt"}),
+        ("两例", "其中有", "患者出现", {"value": 2, "unit": "例"}),
+        ("73%~100%", "", "", {"low": 73, "high": 100, "unit": "%"}),
+        ("11/12", "", "(92%)", {"value": "11/12"}),
+        ("≥50%", "", "", {"value": 50, "unit": "%", "qualifier": "ge"}),
+        ("60%", "约", "的患者", {"value": 60, "unit": "%", "qualifier": "approx"}),
+        ("90%", "", "以上患者", {"value": 90, "unit": "%", "qualifier": "ge"}),
+        ("10.1", "", "和9.9个月", {"value": 10.1, "unit": "月"}),
+        ("9.9个月", "10.1和", "", {"value": 9.9, "unit": "月"}),
+        ("0.46", "HR=", "", {"value": 0.46}),
+        ("-1.5", "", "", {"value": -1.5}),
+        ("3周", "", "", {"value": 3, "unit": "周"}),
+    ],
+)
+def test_result(text, left, right, attrs):
+    assert parse_result(text, left, right) == attrs

@@ -1,0 +1,94 @@
+"""Rule data: validation errors name file and line; shipped rules pass their own examples."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from medie.lexicon import load_lexicons, read_lexicon
+from medie.patterns import read_context_rules, read_span_patterns
+from medie.rules import RuleError
+from medie.ruletools import check_rules
+
+HEADER = "term\tlabel\tcanonical\taliases\tsource\n"
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_shipped_rules_validate_and_pass_their_examples():
+    result = check_rules()
+    assert result.failures == []
+    assert result.patterns >= 20 and result.context_rules >= 5
+
+
+@pytest.mark.parametrize(
+    "body, problem",
+    [
+        ("CD19\tGENE\tCD19\t\tgeneral\n", "unknown label 'GENE'"),
+        ("CD19\tTARGET\tCD19\n", "expected 5 tab-separated fields, found 3"),
+        ("CD19\tPHASE\tCD19\t\tgeneral\n", "found by patterns, not lexicons"),
+        ("CD19\tTARGET\tCD19\tX\tgeneral\n", "shorter than 2 characters"),
+        ("CD19\tTARGET\tCD19\t\t\n", "empty source"),
+    ],
+)
+def test_lexicon_errors_name_file_and_line(tmp_path, body, problem):
+    path = write(tmp_path, "t.tsv", "# comment\n" + HEADER + body)
+    with pytest.raises(RuleError, match=problem) as info:
+        read_lexicon(path)
+    assert str(info.value).startswith(f"{path}:3:")
+
+
+def test_lexicon_conflicting_labels_across_files(tmp_path):
+    a = write(tmp_path, "a.tsv", HEADER + "XY-1\tDRUG\txy-1\t\tgeneral\n")
+    b = write(tmp_path, "b.tsv", HEADER + "MOLX\tTARGET\tMOLX\tXY-1\tgeneral\n")
+    with pytest.raises(RuleError, match=rf"{b}:2: 'XY-1' is TARGET here but DRUG at {a}:2"):
+        load_lexicons([a, b])
+
+
+def test_lexicon_excluded_sources_are_dropped(tmp_path):
+    a = write(tmp_path, "a.tsv", HEADER + "新药甲\tDRUG\tx\t\tcorpus:d1.txt\n新药乙\tDRUG\ty\t\tgeneral|corpus:d1.txt\n")
+    assert [e.form for e in load_lexicons([a], exclude_sources=["corpus:d1.txt"])] == ["新药乙"]
+
+
+def rule(**fields):
+    base = {"name": "r", "label": "RESULT", "pattern": r"\d+%", "examples": {"match": ["为[5%]"]}}
+    base.update(fields)
+    return json.dumps(base, ensure_ascii=False) + "\n"
+
+
+@pytest.mark.parametrize(
+    "line, problem",
+    [
+        (rule(pattern="(\\d+"), "bad regex"),
+        (rule(label="NUMBER"), "unknown label 'NUMBER'"),
+        ('{"name": "r", "label": ', "malformed JSON"),
+        (rule(examples={"match": ["no brackets"]}), "has no \\[bracketed\\] mention"),
+        (rule(prio=3), "unknown field\\(s\\) prio"),
+    ],
+)
+def test_pattern_errors_name_file_and_line(tmp_path, line, problem):
+    path = write(tmp_path, "p.jsonl", rule(name="first") + line)
+    with pytest.raises(RuleError, match=problem) as info:
+        read_span_patterns(path)
+    assert str(info.value).startswith(f"{path}:2:")
+
+
+def test_context_rule_errors(tmp_path):
+    bad = {"name": "c", "labels": ["RESULT"], "side": "middle", "window": 3, "pattern": "^年", "action": "drop",
+           "examples": {"match": ["[2022]年"]}}
+    path = write(tmp_path, "c.jsonl", json.dumps(bad, ensure_ascii=False) + "\n")
+    with pytest.raises(RuleError, match=rf"{path}:1: 'side' must be"):
+        read_context_rules(path)
+
+
+def test_failing_example_is_reported(tmp_path, monkeypatch):
+    from medie.patterns import check_examples
+
+    path = write(tmp_path, "p.jsonl", rule(examples={"match": ["为[5%]"], "nomatch": ["共7%"]}))
+    failures = check_examples(read_span_patterns(path), [])
+    assert len(failures) == 1 and "must not match in '共7%'" in failures[0]
