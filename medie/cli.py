@@ -149,6 +149,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from .evaluate import format_report, read_predictions, score
 
     docs = load_documents(args.corpus, args.gold)
+    if args.cv:
+        return _cross_validate(args, docs)
     gold = {d.id: d.spans for d in docs}
     texts = {d.id: d.text for d in docs}
     if args.predictions:
@@ -165,6 +167,59 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.json:
         out = report.to_dict() | {"source": title}
         Path(args.json).write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+def _cross_validate(args: argparse.Namespace, docs) -> int:
+    import time
+
+    from .evaluate import format_report
+    from .train import cross_validate, read_config
+
+    start = time.perf_counter()
+    reports = cross_validate(docs, read_config(args.config), log=True)
+    print(f"leave-one-document-out over {len(docs)} documents in {time.perf_counter() - start:.1f}s\n")
+    print(f"{'':16} {'core strict F1':>14} {'core overlap F1':>15} {'all strict F1':>13}")
+    for name, rep in reports.items():
+        print(f"{name:16} {rep.micro['core']['strict']['f1']:14.3f} {rep.micro['core']['overlap']['f1']:15.3f} "
+              f"{rep.micro['all']['strict']['f1']:13.3f}")
+    print("\nper core label, strict F1:")
+    from .mention import CORE_LABELS
+
+    print(f"{'':16} " + " ".join(f"{lab:>8}" for lab in CORE_LABELS))
+    for name, rep in reports.items():
+        print(f"{name:16} " + " ".join(f"{rep.labels[lab]['strict']['f1']:8.3f}" for lab in CORE_LABELS))
+    print("\nper document, strict / overlap F1 (all labels):")
+    for doc_id in reports["combined"].documents:
+        cells = "  ".join(f"{name} {rep.documents[doc_id]['strict']['f1']:.3f}/{rep.documents[doc_id]['overlap']['f1']:.3f}"
+                          for name, rep in reports.items())
+        print(f"  {doc_id[:20]:20} {cells}")
+    if args.verbose:
+        for name, rep in reports.items():
+            print("\n" + format_report(rep, name))
+    if args.json:
+        out = {name: rep.to_dict() for name, rep in reports.items()}
+        Path(args.json).write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    import shutil
+    import time
+
+    from .corpus import load_documents
+    from .pipeline import CLASSIFIER, MODEL_DIR
+    from .train import read_config, train
+
+    start = time.perf_counter()
+    nlp = train(load_documents(args.corpus, args.gold), read_config(args.config), log=True)
+    out = Path(args.output) if args.output else MODEL_DIR
+    tmp = out.with_name(out.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    nlp.get_pipe(CLASSIFIER).to_disk(tmp)
+    shutil.rmtree(out, ignore_errors=True)
+    tmp.rename(out)
+    print(f"trained in {time.perf_counter() - start:.1f}s; classifier written to {out}")
     return 0
 
 
@@ -237,7 +292,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--predictions", help="a medie extract JSONL file to score instead of the pipeline")
     p.add_argument("--json", help="write the scores as JSON here")
     p.add_argument("--errors", action="store_true", help="list false positives and negatives with context")
+    p.add_argument("--cv", action="store_true", help="leave-one-document-out: rules-only, trained-only, combined")
+    p.add_argument("--config", help="training config for --cv (default configs/train.cfg)")
+    p.add_argument("--verbose", action="store_true", help="with --cv: full tables for each system")
     p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("train", help="train the candidate classifier on the gold")
+    p.add_argument("--corpus")
+    p.add_argument("--gold")
+    p.add_argument("--config", help="training config (default configs/train.cfg)")
+    p.add_argument("--output", help="where to write the classifier (default: the one medie.load() uses)")
+    p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("gold", help="gold statistics, import from and export to annotation tools")
     p.add_argument("action", choices=("stats", "import", "export"))

@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 from .lexicon import LexiconEntry, load_lexicons
 from .normalize import normalize
 from .patterns import SpanPattern, load_span_patterns
-from .rules import rules_dir
+from .rules import copy_rule_files, rules_dir
 
 CANDIDATES = "medie_candidates"
 
@@ -147,10 +147,7 @@ class PatternMatcher:
         return doc
 
     def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        for src in sorted(self.directory.glob("*.jsonl")):
-            (path / src.name).write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+        copy_rule_files(sorted(self.directory.glob("*.jsonl")), path)
 
     def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> "PatternMatcher":
         self.directory = Path(path)

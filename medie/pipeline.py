@@ -10,9 +10,12 @@ import spacy
 from spacy.language import Language
 from thinc.api import Config
 
-from . import matchers, resolve, tokenizer  # noqa: F401  (register the tokenizer and factories)
+from . import classifier, matchers, resolve, tokenizer  # noqa: F401  (register the tokenizer and factories)
 
 SHORTCUTS = {"segmenter": "nlp.tokenizer.segmenter"}
+CLASSIFIER = "medie_classifier"
+MODEL_DIR = Path(__file__).resolve().parent / "model" / CLASSIFIER
+REBUILD = "medie train"
 
 
 def default_config() -> Config:
@@ -21,11 +24,27 @@ def default_config() -> Config:
     return Config().from_str(text)
 
 
-def load(path: str | Path | None = None, *, config: dict[str, Any] | None = None, **overrides: Any) -> Language:
+def load_classifier(nlp: Language, model_dir: Path = MODEL_DIR) -> None:
+    """Load the shipped classifier weights into ``nlp``; a clear error if they are missing or corrupt."""
+    if not (model_dir / "model").is_file() or not (model_dir / "cfg").is_file():
+        raise FileNotFoundError(
+            f"medie's trained classifier is missing at {model_dir}; rebuild it with `{REBUILD}` "
+            "(or use medie.load(trained=False) for rules only)"
+        )
+    try:
+        nlp.get_pipe(CLASSIFIER).from_disk(model_dir)
+    except Exception as err:  # a truncated or foreign file surfaces as many different errors
+        raise ValueError(f"medie's trained classifier at {model_dir} is corrupt ({err}); rebuild it with `{REBUILD}`") from err
+
+
+def load(path: str | Path | None = None, *, config: dict[str, Any] | None = None, trained: bool = True,
+         keep_untrained: bool = False, **overrides: Any) -> Language:
     """Load the medie pipeline.
 
     ``path`` loads a pipeline saved with ``nlp.to_disk``; without it the shipped default is
-    built. ``config`` takes spaCy dotted-key overrides (``{"nlp.tokenizer.segmenter": "pkuseg"}``);
+    built from ``medie/default.cfg`` with the rules read from ``rules/`` and the trained
+    classifier from ``medie/model/``. ``trained=False`` gives the rules-only pipeline.
+    ``config`` takes spaCy dotted-key overrides (``{"nlp.tokenizer.segmenter": "pkuseg"}``);
     keyword shortcuts: ``segmenter="char"|"pkuseg"``.
     """
     settings = dict(config or {})
@@ -39,4 +58,10 @@ def load(path: str | Path | None = None, *, config: dict[str, Any] | None = None
             raise FileNotFoundError(f"no medie pipeline at {path} (config.cfg missing)")
         return spacy.load(path, config=settings)
     cfg = default_config().merge(Config(spacy.util.dot_to_dict(settings))) if settings else default_config()
-    return spacy.util.load_model_from_config(cfg, auto_fill=True, validate=True)
+    nlp = spacy.util.load_model_from_config(cfg, auto_fill=True, validate=True)
+    if CLASSIFIER in nlp.pipe_names:
+        if trained:
+            load_classifier(nlp)
+        elif not keep_untrained:
+            nlp.remove_pipe(CLASSIFIER)
+    return nlp

@@ -14,7 +14,7 @@ from .attributes import normalize_phase, parse_result
 from .matchers import CANDIDATES, candidates
 from .mention import LABELS, set_span_attrs
 from .patterns import ContextRule, load_context_rules
-from .rules import rules_dir
+from .rules import copy_rule_files, rules_dir
 
 # Resolver order when two overlapping candidates have the same length: earlier wins.
 DEFAULT_PRIORITY = ["TRIAL", "DOSE", "PHASE", "RESULT", "SAMPLE_SIZE", "DRUG", "TARGET", "DISEASE", "ENDPOINT"]
@@ -48,9 +48,7 @@ class ContextFilter:
         return doc
 
     def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        (path / "context.jsonl").write_text(self.path.read_text(encoding="utf-8"), encoding="utf-8")
+        copy_rule_files([self.path], path)
 
     def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> "ContextFilter":
         self.path = Path(path) / "context.jsonl"

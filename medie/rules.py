@@ -31,3 +31,11 @@ def rules_dir() -> Path:
     if checkout.is_dir():
         return checkout
     raise FileNotFoundError("medie rule data not found: reinstall medie or set MEDIE_RULES to a rules/ folder")
+
+
+def copy_rule_files(files: list[Path], dest: str | Path) -> None:
+    """Snapshot rule files into a pipeline directory (used by the components' ``to_disk``)."""
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    for src in files:
+        (dest / src.name).write_text(src.read_text(encoding="utf-8"), encoding="utf-8")

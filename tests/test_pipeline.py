@@ -1,0 +1,83 @@
+"""The rule pipeline end to end on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+import medie
+from medie.pipeline import load_classifier
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return medie.load(trained=False)
+
+
+def found(nlp, text):
+    return {(m.text, m.label): m.attrs for m in medie.extract(text, nlp)}
+
+
+def test_phase_and_result_attributes(rules):
+    got = found(rules, "该药物的Ⅱ期临床试验显示,总反应率为88.2%。")
+    assert got[("Ⅱ期", "PHASE")] == {"phase": "2"}
+    assert got[("88.2%", "RESULT")] == {"value": 88.2, "unit": "%"}
+
+
+def test_layout_noise_inside_mentions(rules):
+    text = "一项 I b 期 研究\n\n中，客观缓解率为 7 6.5%"
+    mentions = medie.extract(text, rules)
+    by_label = {m.label: m for m in mentions}
+    assert text[by_label["PHASE"].start : by_label["PHASE"].end] == "I b 期"
+    assert by_label["PHASE"].attrs == {"phase": "1b"}
+
+
+def test_full_width_input(rules):
+    got = found(rules, "ＰＨＡＳＥ ２试验中，缓解率为９１％。")
+    assert ("９１％", "RESULT") in got
+    assert got[("ＰＨＡＳＥ ２", "PHASE")] == {"phase": "2"}
+
+
+def test_dates_prices_and_stages_are_not_results_or_phases(rules):
+    got = found(rules, "2023年5月公司宣布,每针售价120万元,主要用于IV期非小细胞肺癌。")
+    assert not any(label in ("RESULT", "PHASE") for _, label in got)
+
+
+def test_sample_size_dose_trial(rules):
+    got = found(rules, "ALPHA-3研究(NCT01234567)共纳入36例患者,剂量为2×10^6 CAR-T/kg。")
+    assert ("36例", "SAMPLE_SIZE") in got
+    assert ("2×10^6 CAR-T/kg", "DOSE") in got
+    assert ("NCT01234567", "TRIAL") in got and ("ALPHA-3", "TRIAL") in got
+
+
+def test_target_shapes_and_abbreviation_propagation(rules):
+    text = "一款靶向GPRC5D的疗法。研究者认为GPRC5D是理想靶点,HER2阳性患者也在研究中。"
+    got = [(m.text, m.label) for m in medie.extract(text, rules)]
+    assert got.count(("GPRC5D", "TARGET")) == 2
+    assert ("HER2", "TARGET") in got
+
+
+def test_development_codes_and_inn_stems(rules):
+    got = found(rules, "QX-3021与替雷利珠单抗联用,另一组使用glofitamab。")
+    assert {("QX-3021", "DRUG"), ("替雷利珠单抗", "DRUG"), ("glofitamab", "DRUG")} <= set(got)
+
+
+def test_offsets_always_index_the_raw_text(rules):
+    text = "\ufeff靶向 ＣＤ１９ 的\r\n\r\nCAR-T 在Ⅰ/Ⅱ期中ORR为 9 2 %"
+    for m in medie.extract(text, rules):
+        assert text[m.start : m.end] == m.text
+        assert not m.text[0].isspace() and not m.text[-1].isspace()
+
+
+def test_missing_model_names_the_rebuild_command(rules, tmp_path):
+    nlp = medie.load(trained=False, keep_untrained=True)
+    with pytest.raises(FileNotFoundError, match="rebuild it with `medie train`"):
+        load_classifier(nlp, tmp_path)
+    (tmp_path / "cfg").write_text("{}", encoding="utf-8")
+    (tmp_path / "model").write_bytes(b"not a model")
+    with pytest.raises(ValueError, match="corrupt .*rebuild it with `medie train`"):
+        load_classifier(nlp, tmp_path)
+
+
+def test_default_pipeline_includes_the_trained_classifier(nlp):
+    assert "medie_classifier" in nlp.pipe_names
+    assert nlp.pipe_names.index("medie_classifier") < nlp.pipe_names.index("medie_resolver")
