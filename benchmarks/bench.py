@@ -21,6 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 PIPELINES = {
     "medie (default)": "medie",
+    "medie (rules only)": "medie-rules",
     "medie (pkuseg)": "medie-pkuseg",
     "spaCy blank zh": "blank",
     "spaCy blank zh + untrained ner": "blank-ner",
@@ -40,7 +41,9 @@ def build(kind: str):
     if kind.startswith("medie"):
         import medie
 
-        return medie.load(segmenter="pkuseg") if kind == "medie-pkuseg" else medie.load()
+        if kind == "medie-pkuseg":
+            return medie.load(segmenter="pkuseg")
+        return medie.load(trained=kind != "medie-rules")
     nlp = spacy.blank("zh")
     if kind == "blank-ner":
         ner = nlp.add_pipe("ner")

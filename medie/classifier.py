@@ -67,8 +67,9 @@ def _inputs(docs: Iterable[Doc]) -> tuple[tuple[numpy.ndarray, numpy.ndarray, nu
     for doc in docs:
         doc_spans = list(candidates(doc))
         spans.append(doc_spans)
+        text = doc.text
         for span in doc_spans:
-            k = _hash(features(doc.text, span.start_char, span.end_char, span.label_, span.id_))
+            k = _hash(features(text, span.start_char, span.end_char, span.label_, span.id_))
             keys.append(k)
             lengths.append(len(k))
     flat = numpy.concatenate(keys) if keys else numpy.zeros((0,), dtype="uint64")

@@ -31,7 +31,8 @@ class Mention:
 
 def raw_text(doc: Doc) -> str:
     """The raw text a medie Doc was made from (the Doc text itself for other Docs)."""
-    return doc.user_data.get(RAW_KEY, doc.text)
+    raw = doc.user_data.get(RAW_KEY)
+    return doc.text if raw is None else raw
 
 
 def raw_offsets(doc: Doc, start_char: int, end_char: int) -> tuple[int, int]:

@@ -47,12 +47,13 @@ def explain(nlp: Language, text: str) -> tuple[list[tuple[int, int, str, str, st
     for ent in doc.ents:
         start, end = raw_offsets(doc, ent.start_char, ent.end_char)
         mentions.append((start, end, ent.label_, raw[start:end], ent.id_ or "model"))
-    covered = bytearray(len(doc.text))
+    text = doc.text
+    covered = bytearray(len(text))
     for ent in doc.ents:
         covered[ent.start_char : ent.end_char] = b"\x01" * (ent.end_char - ent.start_char)
     missing: Counter = Counter()
     for kind, pattern in LOOKALIKES.items():
-        for m in pattern.finditer(doc.text):
+        for m in pattern.finditer(text):
             if not any(covered[m.start() : m.end()]):
                 missing[(kind, m.group())] += 1
     return mentions, [(kind, s, n) for (kind, s), n in sorted(missing.items(), key=lambda kv: (-kv[1], kv[0]))]
