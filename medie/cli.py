@@ -137,16 +137,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 1 if problems and not path.is_dir() else 0
 
 
-def _pipeline_predictions(nlp, docs) -> dict[str, list[dict]]:
-    from . import extract
-
-    return {d.id: [m.to_dict() for m in extract(d.text, nlp)] for d in docs}
-
-
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from . import load
     from .corpus import load_documents
     from .evaluate import format_report, read_predictions, score
+    from .train import predict
 
     docs = load_documents(args.corpus, args.gold)
     if args.cv:
@@ -157,8 +152,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         pred = read_predictions(args.predictions, gold)
         title = f"predictions {args.predictions}"
     else:
-        pred = _pipeline_predictions(load(), docs)
-        title = "current pipeline"
+        pred = predict(load(segmenter=args.segmenter, trained=not args.rules_only), docs)
+        title = f"current pipeline ({'rules only' if args.rules_only else 'rules + classifier'}, {args.segmenter} tokenizer)"
     report = score(gold, pred, texts)
     print(format_report(report, title))
     if args.errors:
@@ -293,6 +288,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", help="write the scores as JSON here")
     p.add_argument("--errors", action="store_true", help="list false positives and negatives with context")
     p.add_argument("--cv", action="store_true", help="leave-one-document-out: rules-only, trained-only, combined")
+    p.add_argument("--rules-only", action="store_true", help="score the pipeline without the trained classifier")
+    p.add_argument("--segmenter", choices=("char", "pkuseg"), default="char", help="tokenizer for the pipeline")
     p.add_argument("--config", help="training config for --cv (default configs/train.cfg)")
     p.add_argument("--verbose", action="store_true", help="with --cv: full tables for each system")
     p.set_defaults(func=cmd_evaluate)
