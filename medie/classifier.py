@@ -25,7 +25,7 @@ from thinc.api import Model, Optimizer, SparseLinear
 from thinc.types import Floats2d
 
 from .matchers import CANDIDATES, candidates
-from .mention import LABELS
+from .mention import LABELS, doc_text
 
 CLASSES = ("NONE",) + LABELS
 _SHAPE = (regex.compile(r"\p{Han}"), "H"), (regex.compile(r"[0-9]"), "0"), (regex.compile(r"[A-Z]"), "A"), (regex.compile(r"[a-z]"), "a")
@@ -67,7 +67,7 @@ def _inputs(docs: Iterable[Doc]) -> tuple[tuple[numpy.ndarray, numpy.ndarray, nu
     for doc in docs:
         doc_spans = list(candidates(doc))
         spans.append(doc_spans)
-        text = doc.text
+        text = doc_text(doc)
         for span in doc_spans:
             k = _hash(features(text, span.start_char, span.end_char, span.label_, span.id_))
             keys.append(k)

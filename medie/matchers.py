@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .lexicon import LexiconEntry, load_lexicons
+from .mention import doc_text
 from .normalize import normalize
 from .patterns import SpanPattern, load_span_patterns
 from .rules import copy_rule_files, rules_dir
@@ -39,7 +40,7 @@ def _case_insensitive(form: str) -> bool:
 
 
 class _FormIndex:
-    """Longest-match lookup of surface forms by first character and length."""
+    """Surface forms with, per first two characters, their lengths longest first (for longest match)."""
 
     def __init__(self) -> None:
         self.forms: dict[str, tuple[str, str, str]] = {}
@@ -49,17 +50,10 @@ class _FormIndex:
         if form in self.forms:
             return
         self.forms[form] = value
-        lengths = self.lengths.setdefault(form[0], [])
+        lengths = self.lengths.setdefault(form[:2], [])
         if len(form) not in lengths:
             lengths.append(len(form))
             lengths.sort(reverse=True)
-
-    def longest(self, text: str, i: int) -> tuple[int, tuple[str, str, str]] | None:
-        for length in self.lengths.get(text[i], ()):
-            value = self.forms.get(text[i : i + length])
-            if value is not None:
-                return length, value
-        return None
 
 
 @Language.factory("medie_lexicon", default_config={"exclude_sources": []})
@@ -87,20 +81,34 @@ class LexiconMatcher:
                 self.folded.add(form.lower(), value)
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         lower = text.lower()
         if len(lower) != len(text):
             lower = text
         group = candidates(doc)
-        for i in range(len(text)):
-            hit = self.exact.longest(text, i) or self.folded.longest(lower, i)
+        n = len(text)
+        exact_forms, exact_lengths = self.exact.forms, self.exact.lengths
+        folded_forms, folded_lengths = self.folded.forms, self.folded.lengths
+        for i, ch in enumerate(text):
+            hit = None
+            for length in exact_lengths.get(text[i : i + 2], ()):
+                value = exact_forms.get(text[i : i + length])
+                if value is not None:
+                    hit = length, value
+                    break
+            if hit is None and ch < "\x80":
+                for length in folded_lengths.get(lower[i : i + 2], ()):
+                    value = folded_forms.get(lower[i : i + length])
+                    if value is not None:
+                        hit = length, value
+                        break
             if hit is None:
                 continue
             length, (label, canonical, rule) = hit
             end = i + length
-            if _is_alnum(text[i]) and i > 0 and _is_alnum(text[i - 1]):
+            if ch < "\x80" and ch.isalnum() and i > 0 and _is_alnum(text[i - 1]):
                 continue
-            if _is_alnum(text[end - 1]) and end < len(text) and _is_alnum(text[end]):
+            if end < n and _is_alnum(text[end - 1]) and _is_alnum(text[end]):
                 continue
             span = doc.char_span(i, end, label=label, kb_id=canonical, span_id=rule)
             if span is not None:
@@ -138,7 +146,7 @@ class PatternMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         group = candidates(doc)
-        text = doc.text
+        text = doc_text(doc)
         for pat in self.patterns:
             for start, end in pat.finditer(text):
                 span = doc.char_span(start, end, label=pat.label, span_id=f"pattern:{pat.name}")

@@ -8,7 +8,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from .normalize import raw_to_norm
-from .tokenizer import MAP_KEY, RAW_KEY
+from .tokenizer import MAP_KEY, RAW_KEY, TEXT_KEY
 
 LABELS = ("DRUG", "TARGET", "PHASE", "RESULT", "ENDPOINT", "DISEASE", "SAMPLE_SIZE", "DOSE", "TRIAL")
 CORE_LABELS = ("DRUG", "TARGET", "PHASE", "RESULT")
@@ -27,6 +27,12 @@ class Mention:
 
     def to_dict(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end, "label": self.label, "text": self.text, "attrs": dict(self.attrs)}
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, kept by the medie tokenizer so components need not rebuild it from the tokens."""
+    text = doc.user_data.get(TEXT_KEY)
+    return doc.text if text is None else text
 
 
 def raw_text(doc: Doc) -> str:

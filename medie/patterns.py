@@ -14,7 +14,10 @@ A context rule line::
      "pattern": "^年", "action": "drop", "examples": {"match": ["于[2022]年"], "nomatch": ["[88%]的患者"]}}
 
 ``side`` is ``left`` (the ``window`` characters before the candidate) or ``right``; ``action``
-is ``drop`` or ``relabel:LABEL``. Rules apply in file order; the first that matches decides.
+is ``drop``, ``relabel:LABEL``, or ``extend``: the candidate grows to take in the matched text
+(a left pattern should end with ``$``, a right one start with ``^``), e.g. modifiers that belong to
+a disease name. Rules apply in file order; the first drop or relabel that matches decides; extend
+rules apply before that and do not stop the search.
 Patterns run on normalised text (``Ⅱ`` is ``II``, full-width characters are ASCII, and
 whitespace next to Chinese characters is gone).
 """
@@ -63,12 +66,16 @@ class ContextRule:
     examples: dict[str, list[str]] = field(default_factory=dict, compare=False)
     where: str = ""
 
-    def applies(self, text: str, start: int, end: int, label: str) -> bool:
+    def match(self, text: str, start: int, end: int, label: str):
+        """The regex match in the candidate's context window, or None."""
         if label not in self.labels:
-            return False
+            return None
         if self.side == "left":
-            return self.regex.search(text[max(0, start - self.window) : start]) is not None
-        return self.regex.search(text[end : end + self.window]) is not None
+            return self.regex.search(text[max(0, start - self.window) : start])
+        return self.regex.search(text[end : end + self.window])
+
+    def applies(self, text: str, start: int, end: int, label: str) -> bool:
+        return self.match(text, start, end, label) is not None
 
 
 def _records(path: Path) -> list[tuple[int, dict[str, Any]]]:
@@ -138,8 +145,8 @@ def read_context_rules(path: Path) -> list[ContextRule]:
         if not isinstance(window, int) or window <= 0:
             raise RuleError(path, lineno, "'window' must be a positive integer")
         action = rec.get("action", "")
-        if action != "drop" and not (action.startswith("relabel:") and action[8:] in LABELS):
-            raise RuleError(path, lineno, f"'action' must be drop or relabel:<LABEL>, got {action!r}")
+        if action not in ("drop", "extend") and not (action.startswith("relabel:") and action[8:] in LABELS):
+            raise RuleError(path, lineno, f"'action' must be drop, extend or relabel:<LABEL>, got {action!r}")
         unknown = set(rec) - {"name", "labels", "side", "window", "pattern", "action", "examples", "comment"}
         if unknown:
             raise RuleError(path, lineno, f"unknown field(s) {', '.join(sorted(unknown))}")

@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Span
 
 from .attributes import normalize_phase, parse_result
 from .matchers import CANDIDATES, candidates
-from .mention import LABELS, set_span_attrs
+from .mention import LABELS, doc_text, set_span_attrs
 from .patterns import ContextRule, load_context_rules
 from .rules import copy_rule_files, rules_dir
 
@@ -34,18 +34,32 @@ class ContextFilter:
         self.rules: list[ContextRule] = load_context_rules(path)
 
     def __call__(self, doc: Doc) -> Doc:
-        text, kept = doc.text, []
+        text, kept = doc_text(doc), []
         for span in candidates(doc):
             for rule in self.rules:
-                if rule.applies(text, span.start_char, span.end_char, span.label_):
-                    if rule.action.startswith("relabel:"):
-                        kept.append(Span(doc, span.start, span.end, label=rule.action[8:], kb_id=span.kb_id,
-                                         span_id=f"{span.id_}+context:{rule.name}"))
-                    break
+                m = rule.match(text, span.start_char, span.end_char, span.label_)
+                if m is None:
+                    continue
+                if rule.action == "extend":
+                    span = self._extend(doc, span, rule, m)
+                    continue
+                if rule.action.startswith("relabel:"):
+                    kept.append(Span(doc, span.start, span.end, label=rule.action[8:], kb_id=span.kb_id,
+                                     span_id=f"{span.id_}+context:{rule.name}"))
+                break
             else:
                 kept.append(span)
         doc.spans[CANDIDATES] = kept
         return doc
+
+    @staticmethod
+    def _extend(doc: Doc, span: Span, rule: ContextRule, m) -> Span:
+        if rule.side == "left":
+            start, end = span.start_char - (len(m.string) - m.start()), span.end_char
+        else:
+            start, end = span.start_char, span.end_char + m.end()
+        grown = doc.char_span(start, end, label=span.label_, kb_id=span.kb_id, span_id=f"{span.id_}+context:{rule.name}")
+        return grown if grown is not None else span
 
     def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
         copy_rule_files([self.path], path)
@@ -102,7 +116,7 @@ class AttributeSetter:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         for ent in doc.ents:
             attrs: dict = {}
             if ent.label_ == "PHASE":
@@ -135,7 +149,7 @@ class Propagator:
         self.name, self.labels = name, set(labels)
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         forms: dict[str, tuple[str, str]] = {}
         for ent in doc.ents:
             if ent.label_ not in self.labels:

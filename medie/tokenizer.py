@@ -34,6 +34,7 @@ from .normalize import normalize
 SEGMENTERS = ("char", "pkuseg")
 RAW_KEY = "medie_raw"
 MAP_KEY = "medie_map"
+TEXT_KEY = "medie_text"
 PKUSEG_FILES = ("features.msgpack", "weights.npz")
 
 _PIECES = regex.compile(
@@ -139,6 +140,7 @@ class MedieTokenizer:
             spaces.extend([False] * len(pieces))
         doc = Doc(self.vocab, words=words, spaces=spaces)
         doc.user_data[RAW_KEY] = raw
+        doc.user_data[TEXT_KEY] = norm.text
         doc.user_data[MAP_KEY] = (norm.src_start, norm.src_end)
         return doc
 

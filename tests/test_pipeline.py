@@ -81,3 +81,14 @@ def test_missing_model_names_the_rebuild_command(rules, tmp_path):
 def test_default_pipeline_includes_the_trained_classifier(nlp):
     assert "medie_classifier" in nlp.pipe_names
     assert nlp.pipe_names.index("medie_classifier") < nlp.pipe_names.index("medie_resolver")
+
+
+def test_disease_modifiers_extend_lexicon_names(rules):
+    got = found(rules, "用于复发/难治多发性骨髓瘤(MM)患者,MM是一种血液肿瘤。")
+    assert ("复发/难治多发性骨髓瘤", "DISEASE") in got
+    assert [m.text for m in medie.extract("用于复发/难治多发性骨髓瘤(MM)患者,MM是一种血液肿瘤。", rules)].count("MM") == 2
+
+
+def test_lexicon_names_carry_canonical(rules):
+    got = found(rules, "靶向B细胞成熟抗原(BCMA)的疗法")
+    assert got[("BCMA", "TARGET")]["canonical"] == got[("B细胞成熟抗原", "TARGET")]["canonical"]
