@@ -13,7 +13,9 @@ A context rule line::
     {"name": "date_year", "labels": ["RESULT"], "side": "right", "window": 3,
      "pattern": "^年", "action": "drop", "examples": {"match": ["于[2022]年"], "nomatch": ["[88%]的患者"]}}
 
-``side`` is ``left`` (the ``window`` characters before the candidate) or ``right``; ``action``
+``side`` is ``left`` (the ``window`` characters before the candidate), ``right``, or ``around``
+(the pattern must match a stretch that covers the whole candidate, e.g. a URL); the optional
+``text`` is a regex the candidate's own text must match for the rule to apply; ``action``
 is ``drop``, ``relabel:LABEL``, or ``extend``: the candidate grows to take in the matched text
 (a left pattern should end with ``$``, a right one start with ``^``), e.g. modifiers that belong to
 a disease name. Rules apply in file order; the first drop or relabel that matches decides; extend
@@ -65,14 +67,21 @@ class ContextRule:
     action: str
     examples: dict[str, list[str]] = field(default_factory=dict, compare=False)
     where: str = ""
+    text: Any = None
 
     def match(self, text: str, start: int, end: int, label: str):
         """The regex match in the candidate's context window, or None."""
-        if label not in self.labels:
+        if label not in self.labels or (self.text is not None and not self.text.fullmatch(text, start, end)):
             return None
         if self.side == "left":
             return self.regex.search(text[max(0, start - self.window) : start])
-        return self.regex.search(text[end : end + self.window])
+        if self.side == "right":
+            return self.regex.search(text[end : end + self.window])
+        lo = max(0, start - self.window)
+        for m in self.regex.finditer(text[lo : end + self.window]):
+            if m.start() <= start - lo and m.end() >= end - lo:
+                return m
+        return None
 
     def applies(self, text: str, start: int, end: int, label: str) -> bool:
         return self.match(text, start, end, label) is not None
@@ -139,20 +148,23 @@ def read_context_rules(path: Path) -> list[ContextRule]:
         labels = rec.get("labels")
         if not isinstance(labels, list) or not labels or any(lab not in LABELS for lab in labels):
             raise RuleError(path, lineno, f"'labels' must be a list of known labels, got {labels!r}")
-        if rec.get("side") not in ("left", "right"):
-            raise RuleError(path, lineno, "'side' must be 'left' or 'right'")
+        if rec.get("side") not in ("left", "right", "around"):
+            raise RuleError(path, lineno, "'side' must be 'left', 'right' or 'around'")
         window = rec.get("window")
         if not isinstance(window, int) or window <= 0:
             raise RuleError(path, lineno, "'window' must be a positive integer")
         action = rec.get("action", "")
         if action not in ("drop", "extend") and not (action.startswith("relabel:") and action[8:] in LABELS):
             raise RuleError(path, lineno, f"'action' must be drop, extend or relabel:<LABEL>, got {action!r}")
-        unknown = set(rec) - {"name", "labels", "side", "window", "pattern", "action", "examples", "comment"}
+        unknown = set(rec) - {"name", "labels", "side", "window", "pattern", "action", "examples", "comment", "text"}
         if unknown:
             raise RuleError(path, lineno, f"unknown field(s) {', '.join(sorted(unknown))}")
+        if action == "extend" and rec["side"] == "around":
+            raise RuleError(path, lineno, "'extend' works on the left or right side only")
+        text_re = _compile(path, lineno, rec["text"]) if "text" in rec else None
         out.append(ContextRule(str(rec.get("name")), tuple(labels), rec["side"], window,
                                _compile(path, lineno, rec.get("pattern")), action,
-                               _examples(path, lineno, rec), f"{path}:{lineno}"))
+                               _examples(path, lineno, rec), f"{path}:{lineno}", text_re))
     return out
 
 

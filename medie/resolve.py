@@ -133,7 +133,7 @@ class AttributeSetter:
 
 
 NAME_LABELS = ("DRUG", "TARGET", "DISEASE", "ENDPOINT", "TRIAL")
-_ABBREV = regex.compile(r"^\s?\(\s?([A-Za-z][A-Za-z0-9\-/.+]{0,15}(?: [A-Za-z0-9\-]{1,10}){0,2})\s?\)")
+_ABBREV = regex.compile(r"^\s?\(\s?([A-Za-z][A-Za-z0-9\-/.+]{0,15}(?: [A-Za-z0-9\-]{1,10}){0,2})\s?[),;]")
 
 
 @Language.factory("medie_propagate", default_config={"labels": list(NAME_LABELS)})
