@@ -132,7 +132,7 @@ class AttributeSetter:
         return doc
 
 
-NAME_LABELS = ("DRUG", "TARGET", "DISEASE", "ENDPOINT", "TRIAL")
+NAME_LABELS = ("DRUG", "TARGET", "DISEASE", "TRIAL")
 _ABBREV = regex.compile(r"^\s?\(\s?([A-Za-z][A-Za-z0-9\-/.+]{0,15}(?: [A-Za-z0-9\-]{1,10}){0,2})\s?[),;]")
 
 
