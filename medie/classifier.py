@@ -62,10 +62,12 @@ def _hash(feats: list[str]) -> numpy.ndarray:
     return numpy.fromiter((hash_string(f) for f in feats), dtype="uint64", count=len(feats))
 
 
-def _inputs(docs: Iterable[Doc]) -> tuple[tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray], list[list[Span]]]:
+def _inputs(docs: Iterable[Doc], labels: Iterable[str]) -> tuple[tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray], list[list[Span]]]:
+    """Hashed features of the candidates whose label the classifier decides on."""
     keys, lengths, spans = [], [], []
+    handled = set(labels)
     for doc in docs:
-        doc_spans = list(candidates(doc))
+        doc_spans = [s for s in candidates(doc) if s.label_ in handled]
         spans.append(doc_spans)
         text = doc_text(doc)
         for span in doc_spans:
@@ -84,23 +86,28 @@ def _softmax(scores: numpy.ndarray) -> numpy.ndarray:
 
 @Language.factory(
     "medie_classifier",
-    default_config={"model": {"@architectures": "medie.CandidateScorer.v1", "length": 65536}, "threshold": 0.5},
+    default_config={"model": {"@architectures": "medie.CandidateScorer.v1", "length": 65536}, "threshold": 0.5,
+                    "labels": list(LABELS)},
     default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0},
 )
-def make_classifier(nlp: Language, name: str, model: Model, threshold: float) -> "CandidateClassifier":
-    return CandidateClassifier(nlp.vocab, model, name, threshold=threshold)
+def make_classifier(nlp: Language, name: str, model: Model, threshold: float, labels: list[str]) -> "CandidateClassifier":
+    return CandidateClassifier(nlp.vocab, model, name, threshold=threshold, labels=labels)
 
 
 class CandidateClassifier(TrainablePipe):
     """Keeps, relabels or drops rule candidates (see module docstring)."""
 
-    def __init__(self, vocab, model: Model, name: str = "medie_classifier", *, threshold: float = 0.5) -> None:
+    def __init__(self, vocab, model: Model, name: str = "medie_classifier", *, threshold: float = 0.5,
+                 labels: Iterable[str] = LABELS) -> None:
+        unknown = set(labels) - set(LABELS)
+        if unknown:
+            raise ValueError(f"medie_classifier: unknown labels {sorted(unknown)}")
         self.vocab, self.model, self.name = vocab, model, name
-        self.cfg = {"threshold": threshold}
+        self.cfg = {"threshold": threshold, "labels": list(labels)}
 
     def predict(self, docs: Iterable[Doc]) -> list[numpy.ndarray]:
         docs = list(docs)
-        X, spans = _inputs(docs)
+        X, spans = _inputs(docs, self.cfg["labels"])
         scores = _softmax(self.model.ops.to_numpy(self.model.predict(X))) if len(X[2]) else numpy.zeros((0, len(CLASSES)))
         out, i = [], 0
         for doc_spans in spans:
@@ -109,10 +116,10 @@ class CandidateClassifier(TrainablePipe):
         return out
 
     def set_annotations(self, docs: Iterable[Doc], scores: list[numpy.ndarray]) -> None:
-        threshold = self.cfg["threshold"]
+        threshold, handled = self.cfg["threshold"], set(self.cfg["labels"])
         for doc, doc_scores in zip(docs, scores):
-            kept = []
-            for span, probs in zip(candidates(doc), doc_scores):
+            kept = [s for s in candidates(doc) if s.label_ not in handled]
+            for span, probs in zip((s for s in candidates(doc) if s.label_ in handled), doc_scores):
                 best = int(probs.argmax())
                 own = CLASSES.index(span.label_)
                 if best == own or probs[best] < threshold:
@@ -134,7 +141,7 @@ class CandidateClassifier(TrainablePipe):
         losses = {} if losses is None else losses
         losses.setdefault(self.name, 0.0)
         examples = list(examples)
-        X, spans = _inputs(eg.predicted for eg in examples)
+        X, spans = _inputs((eg.predicted for eg in examples), self.cfg["labels"])
         if not len(X[2]):
             return losses
         scores, backprop = self.model.begin_update(X)
