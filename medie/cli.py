@@ -174,20 +174,20 @@ def _cross_validate(args: argparse.Namespace, docs) -> int:
     start = time.perf_counter()
     reports = cross_validate(docs, read_config(args.config), log=True)
     print(f"leave-one-document-out over {len(docs)} documents in {time.perf_counter() - start:.1f}s\n")
-    print(f"{'':16} {'core strict F1':>14} {'core overlap F1':>15} {'all strict F1':>13}")
+    print(f"{'':20} {'core strict F1':>14} {'core overlap F1':>15} {'all strict F1':>13}")
     for name, rep in reports.items():
-        print(f"{name:16} {rep.micro['core']['strict']['f1']:14.3f} {rep.micro['core']['overlap']['f1']:15.3f} "
+        print(f"{name:20} {rep.micro['core']['strict']['f1']:14.3f} {rep.micro['core']['overlap']['f1']:15.3f} "
               f"{rep.micro['all']['strict']['f1']:13.3f}")
     print("\nper core label, strict F1:")
     from .mention import CORE_LABELS
 
-    print(f"{'':16} " + " ".join(f"{lab:>8}" for lab in CORE_LABELS))
+    print(f"{'':20} " + " ".join(f"{lab:>8}" for lab in CORE_LABELS))
     for name, rep in reports.items():
-        print(f"{name:16} " + " ".join(f"{rep.labels[lab]['strict']['f1']:8.3f}" for lab in CORE_LABELS))
-    print("\nper document, strict / overlap F1 (all labels):")
+        print(f"{name:20} " + " ".join(f"{rep.labels[lab]['strict']['f1']:8.3f}" for lab in CORE_LABELS))
+    print("\nper document, strict / overlap F1 (all labels), columns as above: " + ", ".join(reports))
     for doc_id in reports["combined"].documents:
-        cells = "  ".join(f"{name} {rep.documents[doc_id]['strict']['f1']:.3f}/{rep.documents[doc_id]['overlap']['f1']:.3f}"
-                          for name, rep in reports.items())
+        cells = "  ".join(f"{rep.documents[doc_id]['strict']['f1']:.3f}/{rep.documents[doc_id]['overlap']['f1']:.3f}"
+                          for rep in reports.values())
         print(f"  {doc_id[:20]:20} {cells}")
     if args.verbose:
         for name, rep in reports.items():
