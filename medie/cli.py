@@ -1,4 +1,4 @@
-"""Command-line interface: ``medie extract|evaluate|stats|rules|train``."""
+"""Command-line interface: ``medie extract|evaluate|train|gold|rules``."""
 
 from __future__ import annotations
 
