@@ -142,8 +142,10 @@ def make_propagator(nlp: Language, name: str, labels: list[str]) -> "Propagator"
 
 
 class Propagator:
-    """One name, one label per document: a recognised name and the abbreviation written in
-    brackets right after it (``多发性骨髓瘤(MM)``) are labelled at every other occurrence."""
+    """One name, one label per document: a name found by a pattern (``靶向GPRC5D``) and the
+    abbreviation written in brackets right after any recognised name (``多发性骨髓瘤(MM)``) are
+    labelled at every other occurrence. Lexicon names need no help: the lexicon matcher finds every
+    occurrence, and the context rules have judged each one."""
 
     def __init__(self, name: str, labels: list[str]) -> None:
         self.name, self.labels = name, set(labels)
@@ -154,7 +156,8 @@ class Propagator:
         for ent in doc.ents:
             if ent.label_ not in self.labels:
                 continue
-            forms.setdefault(ent.text, (ent.label_, ent.kb_id_))
+            if not ent.id_.startswith("lexicon:"):  # lexicon names are already found wherever they occur
+                forms.setdefault(ent.text, (ent.label_, ent.kb_id_))
             m = _ABBREV.match(text[ent.end_char : ent.end_char + 40])
             if m:
                 forms.setdefault(m.group(1), (ent.label_, ent.kb_id_))
