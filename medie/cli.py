@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Iterator, TextIO
@@ -325,3 +326,6 @@ def main(argv: list[str] | None = None) -> int:
     except (TextDecodeError, ValueError, FileNotFoundError) as err:
         print(f"medie: {err}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader (e.g. `head`) stopped reading: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
