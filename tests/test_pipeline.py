@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import medie
 from medie.pipeline import load_classifier
@@ -92,3 +94,17 @@ def test_disease_modifiers_extend_lexicon_names(rules):
 def test_lexicon_names_carry_canonical(rules):
     got = found(rules, "靶向B细胞成熟抗原(BCMA)的疗法")
     assert got[("BCMA", "TARGET")]["canonical"] == got[("B细胞成熟抗原", "TARGET")]["canonical"]
+
+
+PIECES = ["靶向", "CD19", "ＣＤ２０", " ", "\n\n", "Ⅱ期", "II 期", "88.2%", "９１％", "例", "17", "患者", "多发性骨髓瘤",
+          "(", ")", "（", "）", "治疗", "HR=0.46", "2022年", "NCT01234567", "伊基\n仑赛注射液", "\u200b", "\r\n", "个月", "中位"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30))
+def test_any_noisy_text_gives_valid_raw_offsets(nlp, pieces):
+    text = "".join(pieces)
+    for m in medie.extract(text, nlp):
+        assert text[m.start : m.end] == m.text
+        assert m.text and not m.text[0].isspace() and not m.text[-1].isspace()
+        assert m.label in medie.LABELS
