@@ -20,6 +20,7 @@ from spacy.tokens import Doc, DocBin
 from .mention import LABELS, doc_char_span
 
 REPO = Path(__file__).resolve().parent.parent
+DEFAULT_GOLD = REPO / "annotations" / "gold.jsonl"
 
 
 class CorpusError(ValueError):
@@ -43,7 +44,7 @@ def corpus_dir(path: str | Path | None = None) -> Path:
 
 
 def gold_path(path: str | Path | None = None) -> Path:
-    chosen = Path(path) if path else REPO / "annotations" / "gold.jsonl"
+    chosen = Path(path) if path else DEFAULT_GOLD
     if not chosen.is_file():
         raise CorpusError(f"gold file {chosen} not found: pass --gold FILE")
     return chosen
@@ -225,7 +226,7 @@ def add_to_gold(documents: Iterable[Document], corpus: str | Path | None = None,
     A text that exists in the corpus under the same name must be identical.
     """
     folder = corpus_dir(corpus)
-    path = Path(gold) if gold else REPO / "annotations" / "gold.jsonl"
+    path = Path(gold) if gold else DEFAULT_GOLD
     records = {r["doc"]: r for r in read_gold(path)} if path.exists() else {}
     added = []
     for document in documents:

@@ -34,6 +34,13 @@ def _is_alnum(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
+def cuts_latin_word(text: str, start: int, end: int) -> bool:
+    """True when ``[start, end)`` begins or ends inside a run of ASCII letters and digits."""
+    return (start > 0 and _is_alnum(text[start]) and _is_alnum(text[start - 1])) or (
+        end < len(text) and _is_alnum(text[end - 1]) and _is_alnum(text[end])
+    )
+
+
 def _case_insensitive(form: str) -> bool:
     """Long Latin names with lower-case letters (INNs) match in any case; symbols match exactly."""
     return form.isascii() and len(form) >= 5 and any(c.islower() for c in form)
@@ -86,7 +93,6 @@ class LexiconMatcher:
         if len(lower) != len(text):
             lower = text
         group = candidates(doc)
-        n = len(text)
         exact_forms, exact_lengths = self.exact.forms, self.exact.lengths
         folded_forms, folded_lengths = self.folded.forms, self.folded.lengths
         for i, ch in enumerate(text):
@@ -106,9 +112,7 @@ class LexiconMatcher:
                 continue
             length, (label, canonical, rule) = hit
             end = i + length
-            if ch < "\x80" and ch.isalnum() and i > 0 and _is_alnum(text[i - 1]):
-                continue
-            if end < n and _is_alnum(text[end - 1]) and _is_alnum(text[end]):
+            if cuts_latin_word(text, i, end):
                 continue
             span = doc.char_span(i, end, label=label, kb_id=canonical, span_id=rule)
             if span is not None:

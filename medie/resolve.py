@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .attributes import normalize_phase, parse_result
-from .matchers import CANDIDATES, candidates
+from .matchers import CANDIDATES, candidates, cuts_latin_word
 from .mention import LABELS, doc_text, set_span_attrs
 from .patterns import ContextRule, load_context_rules
 from .rules import copy_rule_files, rules_dir
@@ -171,9 +171,7 @@ class Propagator:
         pattern = regex.compile("|".join(regex.escape(f) for f in sorted(forms, key=len, reverse=True)))
         for m in pattern.finditer(text):
             start, end = m.span()
-            if (start > 0 and _word_char(text[start]) and _word_char(text[start - 1])) or (
-                end < len(text) and _word_char(text[end - 1]) and _word_char(text[end])
-            ):
+            if cuts_latin_word(text, start, end):
                 continue
             label, canonical = forms[m.group()]
             span = doc.char_span(start, end, label=label, kb_id=canonical, span_id=f"propagate:{m.group()}")
@@ -185,6 +183,3 @@ class Propagator:
             doc.ents = sorted(list(doc.ents) + added, key=lambda s: s.start)
         return doc
 
-
-def _word_char(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()

@@ -9,7 +9,7 @@ import regex
 from spacy.language import Language
 
 from .lexicon import lexicon_files, load_lexicons
-from .mention import raw_offsets, raw_text
+from .mention import doc_text, raw_offsets, raw_text
 from .patterns import check_examples, load_context_rules, load_span_patterns
 
 # Shapes of names that a lexicon or pattern may be missing.
@@ -47,7 +47,7 @@ def explain(nlp: Language, text: str) -> tuple[list[tuple[int, int, str, str, st
     for ent in doc.ents:
         start, end = raw_offsets(doc, ent.start_char, ent.end_char)
         mentions.append((start, end, ent.label_, raw[start:end], ent.id_ or "model"))
-    text = doc.text
+    text = doc_text(doc)
     covered = bytearray(len(text))
     for ent in doc.ents:
         covered[ent.start_char : ent.end_char] = b"\x01" * (ent.end_char - ent.start_char)

@@ -13,9 +13,9 @@ from spacy.util import fix_random_seed, minibatch, registry
 from thinc.api import Config
 
 from .corpus import REPO, Document, gold_doc
+from .pipeline import CLASSIFIER, load
 
 TRAIN_CONFIG = REPO / "configs" / "train.cfg"
-CLASSIFIER = "medie_classifier"
 
 
 def read_config(path: str | Path | None = None) -> Config:
@@ -32,8 +32,6 @@ def source_tag(doc_id: str) -> str:
 
 def build_untrained(cfg: Config, exclude_sources: Iterable[str] = (), context: bool = True) -> Language:
     """The default pipeline with a fresh classifier configured from ``cfg``."""
-    from .pipeline import load
-
     settings: dict[str, Any] = {"components.medie_lexicon.exclude_sources": list(exclude_sources)}
     for key, value in cfg["components"][CLASSIFIER].items():
         settings[f"components.{CLASSIFIER}.{key}"] = value
@@ -87,8 +85,6 @@ def cross_validate(docs: list[Document], cfg: Config, log: bool = False) -> dict
     pipeline with every lexicon entry, for comparison.
     """
     from .evaluate import score
-    from .pipeline import load
-
     gold = {d.id: d.spans for d in docs}
     texts = {d.id: d.text for d in docs}
     full_rules = predict(load(trained=False), docs)
