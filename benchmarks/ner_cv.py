@@ -20,9 +20,9 @@ from spacy.util import fix_random_seed, minibatch
 
 import medie
 from medie.corpus import gold_doc, load_documents
-from medie.evaluate import score
+from medie.corpus.evaluate import score
 from medie.mention import LABELS
-from medie.train import predict, source_tag
+from medie.corpus.train import predict, source_tag
 
 
 def train_ner(docs, epochs: int, seed: int = 13):

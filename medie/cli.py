@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Iterator, TextIO
 
-from .textio import TextDecodeError, decode, read_text
+from .text.textio import TextDecodeError, decode, read_text
 
 PROGRESS_MIN_FILES = 5
 
@@ -93,8 +93,8 @@ class _HtmlWriter:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from . import chunk_bounds, load
-    from .mention import doc_mentions
+    from . import load
+    from .run import pipe_pieces
 
     path = Path(args.path)
     nlp = load()
@@ -110,7 +110,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
             items = tqdm(items, total=total, unit="file", file=sys.stderr)
 
-    def chunks():
+    def readable():
         for doc_id, text, problem in items:
             if problem is not None:
                 problems.append(problem)
@@ -118,18 +118,16 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 continue
             if args.format == "html":
                 texts[doc_id] = text
-            bounds = list(chunk_bounds(text)) if text.strip() else [(0, 0)]
-            for i, (start, end) in enumerate(bounds):
-                yield text[start:end], (doc_id, start, i == 0, i == len(bounds) - 1)
+            yield doc_id, text
 
     try:
-        for doc, (doc_id, offset, first, last) in nlp.pipe(chunks(), as_tuples=True, n_process=args.n_process):
-            if first:
-                writer.begin(doc_id)
-            for m in doc_mentions(doc, offset):
-                writer.mention(doc_id, m)
-            if last:
-                writer.end(doc_id)
+        for piece in pipe_pieces(nlp, readable(), n_process=args.n_process):
+            if piece.first:
+                writer.begin(piece.key)
+            for m in piece.mentions:
+                writer.mention(piece.key, m)
+            if piece.last:
+                writer.end(piece.key)
         if isinstance(writer, _HtmlWriter):
             writer.close()
     finally:
@@ -140,17 +138,20 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from . import load
-    from .corpus import load_documents
-    from .evaluate import format_report, read_predictions, score
-    from .train import predict
+    from .corpus import documents_without_gold, load_documents
+    from .corpus.evaluate import format_report, read_predictions, score
+    from .corpus.train import predict
 
     docs = load_documents(args.corpus, args.gold)
+    _report_unscored("corpus documents without gold", documents_without_gold(args.corpus, args.gold))
     if args.cv:
         return _cross_validate(args, docs)
     gold = {d.id: d.spans for d in docs}
     texts = {d.id: d.text for d in docs}
     if args.predictions:
-        pred = read_predictions(args.predictions, gold)
+        without_gold: list[str] = []
+        pred = read_predictions(args.predictions, gold, without_gold)
+        _report_unscored(f"documents in {args.predictions} without gold", without_gold)
         title = f"predictions {args.predictions}"
     else:
         pred = predict(load(segmenter=args.segmenter, trained=not args.rules_only), docs)
@@ -166,11 +167,18 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report_unscored(what: str, names: list[str]) -> None:
+    """Say on stderr which documents are left out of the scores."""
+    if names:
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        print(f"medie: {len(names)} {what}, not scored: {shown}", file=sys.stderr)
+
+
 def _cross_validate(args: argparse.Namespace, docs) -> int:
     import time
 
-    from .evaluate import format_report
-    from .train import cross_validate, read_config
+    from .corpus.evaluate import format_report
+    from .corpus.train import cross_validate, read_config
 
     start = time.perf_counter()
     reports = cross_validate(docs, read_config(args.config), log=True)
@@ -180,7 +188,7 @@ def _cross_validate(args: argparse.Namespace, docs) -> int:
         print(f"{name:20} {rep.micro['core']['strict']['f1']:14.3f} {rep.micro['core']['overlap']['f1']:15.3f} "
               f"{rep.micro['all']['strict']['f1']:13.3f}")
     print("\nper core label, strict F1:")
-    from .mention import CORE_LABELS
+    from .labels import CORE_LABELS
 
     print(f"{'':20} " + " ".join(f"{lab:>8}" for lab in CORE_LABELS))
     for name, rep in reports.items():
@@ -205,7 +213,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     from .corpus import load_documents
     from .pipeline import CLASSIFIER, MODEL_DIR
-    from .train import read_config, train
+    from .corpus.train import read_config, train
 
     start = time.perf_counter()
     nlp = train(load_documents(args.corpus, args.gold), read_config(args.config), log=True)
@@ -220,7 +228,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_gold(args: argparse.Namespace) -> int:
-    from .convert import read_any, write_any
+    from .corpus.convert import read_any, write_any
     from .corpus import add_to_gold, alignment_report, gold_stats, load_documents
 
     if args.action != "stats" and not (args.format and args.path):
@@ -246,7 +254,7 @@ def cmd_gold(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    from .ruletools import check_rules, explain
+    from .rulefiles.check import check_rules, explain
 
     if args.action == "check":
         result = check_rules()

@@ -7,12 +7,11 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
-from .normalize import raw_to_norm
-from .tokenizer import MAP_KEY, RAW_KEY, TEXT_KEY
+from .labels import ATTRS_KEY, CORE_LABELS, LABELS, MAP_KEY, RAW_KEY, TEXT_KEY
+from .text.normalize import raw_to_norm
 
-LABELS = ("DRUG", "TARGET", "PHASE", "RESULT", "ENDPOINT", "DISEASE", "SAMPLE_SIZE", "DOSE", "TRIAL")
-CORE_LABELS = ("DRUG", "TARGET", "PHASE", "RESULT")
-ATTRS_KEY = "medie_attrs"
+__all__ = ["CORE_LABELS", "LABELS", "Mention", "doc_char_span", "doc_mentions", "doc_text", "raw_offsets",
+           "raw_text", "set_span_attrs", "span_attrs"]
 
 
 @dataclass(frozen=True)

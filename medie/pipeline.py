@@ -4,18 +4,38 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import spacy
 from spacy.language import Language
+from spacy.util import registry
 from thinc.api import Config
 
-from . import classifier, matchers, resolve, tokenizer  # noqa: F401  (register the tokenizer and factories)
+from . import components  # noqa: F401  (registers the component factories)
+from .text.tokenizer import MedieTokenizer
 
 SHORTCUTS = {"segmenter": "nlp.tokenizer.segmenter"}
 CLASSIFIER = "medie_classifier"
 MODEL_DIR = Path(__file__).resolve().parent / "model" / CLASSIFIER
 REBUILD = "medie train"
+
+
+@registry.tokenizers("medie.Tokenizer.v1")
+def create_tokenizer(segmenter: str = "char", user_dict: bool = True) -> Callable[[Language], MedieTokenizer]:
+    """Config entry point: ``[nlp.tokenizer] @tokenizers = "medie.Tokenizer.v1"``.
+
+    With ``segmenter = "pkuseg"`` and ``user_dict``, the lexicon forms are pkuseg's user dictionary.
+    """
+
+    def make(nlp: Language) -> MedieTokenizer:
+        words: list[str] = []
+        if user_dict and segmenter == "pkuseg":
+            from .rulefiles.lexicon import load_lexicons
+
+            words = [entry.form for entry in load_lexicons()]
+        return MedieTokenizer(nlp.vocab, segmenter=segmenter, user_words=words)
+
+    return make
 
 
 def default_config() -> Config:

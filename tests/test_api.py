@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import medie
+from medie.text.pieces import chunk_bounds
 from medie.mention import Mention
 
 
@@ -37,7 +38,7 @@ def test_load_missing_path_is_clear(tmp_path):
 
 def test_chunks_cover_text_at_sentence_ends():
     text = ("一项研究纳入了30例患者。\n" * 400)
-    bounds = list(medie.chunk_bounds(text, size=1000))
+    bounds = list(chunk_bounds(text, size=1000))
     assert bounds[0][0] == 0 and bounds[-1][1] == len(text)
     assert all(a[1] == b[0] for a, b in zip(bounds, bounds[1:]))
     assert all(text[e - 2 : e] == "。\n" for _, e in bounds[:-1])

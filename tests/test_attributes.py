@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from medie.attributes import normalize_phase, parse_result
-from medie.normalize import normalize
+from medie.components.attributes import normalize_phase, parse_result
+from medie.text.normalize import normalize
 
 
 @pytest.mark.parametrize(

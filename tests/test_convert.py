@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from medie.convert import from_brat, from_doccano, from_labelstudio, read_any, to_brat, to_doccano, to_labelstudio, write_any
+from medie.corpus.convert import from_brat, from_doccano, from_labelstudio, read_any, to_brat, to_doccano, to_labelstudio, write_any
 from medie.corpus import CorpusError, Document
 
 TEXT = "新药XY-12靶向\nBCMA,在Ⅱ期研究中ORR为91%。"

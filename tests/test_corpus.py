@@ -97,8 +97,8 @@ def test_docbin_keeps_gold_entities(docs):
 
 
 def test_rules_meet_the_core_targets_on_the_gold(docs):
-    from medie.evaluate import score
-    from medie.train import predict
+    from medie.corpus.evaluate import score
+    from medie.corpus.train import predict
 
     report = score({d.id: d.spans for d in docs}, predict(medie.load(trained=False), docs))
     assert report.micro["core"]["strict"]["f1"] >= 0.92
@@ -116,8 +116,18 @@ def test_evaluate_cli_on_pipeline_and_predictions_agree(corpus_dir, tmp_path, ca
     a = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
     b = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
     assert a["micro"] == b["micro"] and a["labels"] == b["labels"]
-    out = capsys.readouterr().out
-    assert "micro core" in out
+    captured = capsys.readouterr()
+    assert "micro core" in captured.out
+    # every corpus file was extracted; those without gold are named as not scored, not an error
+    extracted = {json.loads(line)["id"].rsplit("/", 1)[-1] for line in preds.read_text(encoding="utf-8").splitlines()}
+    assert extracted == {p.name for p in corpus_dir.glob("*.txt")}
+    # against a gold of one document, the others are reported as not scored, not an error
+    one = tmp_path / "one.jsonl"
+    one.write_text(json.dumps(read_gold()[0], ensure_ascii=False) + "\n", encoding="utf-8")
+    assert main(["evaluate", "--corpus", str(corpus_dir), "--gold", str(one), "--predictions", str(preds)]) == 0
+    err = capsys.readouterr().err
+    assert f"{len(extracted) - 1} documents in {preds} without gold, not scored" in err
+    assert f"{len(extracted) - 1} corpus documents without gold, not scored" in err
 
 
 def test_gold_export_import_round_trip(docs, corpus_dir, tmp_path, capsys):

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from medie.evaluate import format_report, read_predictions, score
+from medie.corpus.evaluate import format_report, read_predictions, score
 
 TEXT = "CD19阳性患者,Ⅱ期,ORR为88.2%。"
 GOLD = {
@@ -82,6 +82,12 @@ def test_read_predictions_matches_by_file_name(tmp_path):
     path = tmp_path / "p.jsonl"
     path.write_text(json.dumps({"id": "/some/where/d.txt", "mentions": GOLD["d.txt"]}) + "\n", encoding="utf-8")
     assert read_predictions(path, ["d.txt"]) == GOLD
+    other = json.dumps({"id": "other.txt", "mentions": []})
+    path.write_text(other + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="p.jsonl:1: document 'other.txt' has no gold"):
+        read_predictions(path, ["d.txt"])
+    without_gold: list[str] = []
+    assert read_predictions(path, ["d.txt"], without_gold) == {} and without_gold == ["other.txt"]
     path.write_text('{"id": "d.txt", "mentions": [{"start": 1}]}\n', encoding="utf-8")
     with pytest.raises(ValueError, match="p.jsonl:1: a mention lacks"):
         read_predictions(path, ["d.txt"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from medie.normalize import normalize
+from medie.text.normalize import normalize
 
 NOISY = st.text(
     alphabet=st.sampled_from(list("抗体治疗肿瘤患者期例ＣＤ１９％ⅡⅢ（），。CDHR0123456789.%-/ \n\r\t\u00a0\u200b\u3000\ufeff")),

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from medie.lexicon import load_lexicons, read_lexicon
-from medie.patterns import read_context_rules, read_span_patterns
-from medie.rules import RuleError
-from medie.ruletools import check_rules
+from medie.rulefiles.lexicon import load_lexicons, read_lexicon
+from medie.rulefiles.patterns import read_context_rules, read_span_patterns
+from medie.rulefiles import RuleError
+from medie.rulefiles.check import check_rules
 
 HEADER = "term\tlabel\tcanonical\taliases\tsource\n"
 
@@ -87,7 +87,7 @@ def test_context_rule_errors(tmp_path):
 
 
 def test_failing_example_is_reported(tmp_path, monkeypatch):
-    from medie.patterns import check_examples
+    from medie.rulefiles.patterns import check_examples
 
     path = write(tmp_path, "p.jsonl", rule(examples={"match": ["为[5%]"], "nomatch": ["共7%"]}))
     failures = check_examples(read_span_patterns(path), [])

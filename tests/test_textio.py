@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from medie.textio import BinaryFileError, TextDecodeError, decode, read_text
+from medie.text.textio import BinaryFileError, TextDecodeError, decode, read_text
 
 SENTENCE = "一项Ⅱ期研究纳入了30例患者。"
 

@@ -6,7 +6,7 @@ import pytest
 
 import medie
 from medie.mention import raw_offsets
-from medie.tokenizer import MedieTokenizer
+from medie.text.tokenizer import MedieTokenizer
 
 
 def words(nlp, text):

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from .mention import LABELS
-from .rules import RuleError, rules_dir
+from ..labels import LABELS
+from . import RuleError, rules_dir
 
 HEADER = ("term", "label", "canonical", "aliases", "source")
 LEXICON_LABELS = ("DRUG", "TARGET", "DISEASE", "ENDPOINT")

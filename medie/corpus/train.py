@@ -12,8 +12,8 @@ from spacy.training import Example
 from spacy.util import fix_random_seed, minibatch, registry
 from thinc.api import Config
 
-from .corpus import REPO, Document, gold_doc
-from .pipeline import CLASSIFIER, load
+from ..pipeline import CLASSIFIER, load
+from .gold import REPO, Document, gold_doc
 
 TRAIN_CONFIG = REPO / "configs" / "train.cfg"
 
@@ -71,7 +71,7 @@ def train(docs: list[Document], cfg: Config, exclude_sources: Iterable[str] = ()
 
 
 def predict(nlp: Language, docs: Iterable[Document]) -> dict[str, list[dict[str, Any]]]:
-    from . import extract
+    from .. import extract
 
     return {d.id: [m.to_dict() for m in extract(d.text, nlp)] for d in docs}
 

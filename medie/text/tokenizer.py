@@ -1,8 +1,8 @@
 """The medie tokenizer: normalisation, script-boundary splitting and Chinese segmentation.
 
-The tokenizer receives raw text, normalises it (:mod:`medie.normalize`) and builds the Doc
+The tokenizer receives raw text, normalises it (:mod:`medie.text.normalize`) and builds the Doc
 over the normalised text; the offset map travels in ``doc.user_data`` so that every span can
-be mapped back to raw offsets (:func:`medie.doc_raw_span`).
+be mapped back to raw offsets (:func:`medie.mention.raw_offsets`).
 
 Text is first cut at every script boundary: a run of Han characters, a run of Latin letters
 and digits (``CD19``, ``88.2``, ``B38M`` stay whole; a number is cut from the letters that
@@ -20,21 +20,17 @@ import io
 import os
 import shutil
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
 import regex
 import srsly
-from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import registry
 from spacy.vocab import Vocab
 
+from ..labels import MAP_KEY, RAW_KEY, TEXT_KEY
 from .normalize import normalize
 
 SEGMENTERS = ("char", "pkuseg")
-RAW_KEY = "medie_raw"
-MAP_KEY = "medie_map"
-TEXT_KEY = "medie_text"
 PKUSEG_FILES = ("features.msgpack", "weights.npz")
 
 _PIECES = regex.compile(
@@ -183,18 +179,3 @@ class MedieTokenizer:
                 raise FileNotFoundError(f"pkuseg model missing in {path}")
             self._model_dir = path
         return self
-
-
-@registry.tokenizers("medie.Tokenizer.v1")
-def create_tokenizer(segmenter: str = "char", user_dict: bool = True) -> Callable[[Language], MedieTokenizer]:
-    """Config entry point: ``[nlp.tokenizer] @tokenizers = "medie.Tokenizer.v1"``."""
-
-    def make(nlp: Language) -> MedieTokenizer:
-        words: list[str] = []
-        if user_dict and segmenter == "pkuseg":
-            from .lexicon import load_lexicons
-
-            words = [entry.form for entry in load_lexicons()]
-        return MedieTokenizer(nlp.vocab, segmenter=segmenter, user_words=words)
-
-    return make

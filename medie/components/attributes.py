@@ -1,6 +1,7 @@
-"""Attribute normalisers: PHASE ``phase``; RESULT ``value``, ``unit``, ``qualifier``, ``low``/``high``.
+"""``medie_attributes``: normalised attributes of the mentions, and the normalisers behind them.
 
-All functions take normalised text (``Ⅱ`` already ``II``, full-width characters ASCII).
+PHASE ``phase``; RESULT ``value``, ``unit``, ``qualifier``, ``low``/``high``; ``canonical`` for
+lexicon names. The normalisers take normalised text (``Ⅱ`` already ``II``, full-width characters ASCII).
 """
 
 from __future__ import annotations
@@ -9,6 +10,10 @@ from typing import Any
 
 import cn2an
 import regex
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..mention import doc_text, set_span_attrs
 
 ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4"}
 CHINESE_DIGITS = {"一": "1", "二": "2", "两": "2", "三": "3", "四": "4"}
@@ -101,3 +106,34 @@ def parse_result(text: str, left: str = "", right: str = "") -> dict[str, Any]:
                     attrs["qualifier"] = qual
                     break
     return attrs
+
+
+CONTEXT_WINDOW = 8
+
+
+@Language.factory("medie_attributes", default_config={})
+def make_attribute_setter(nlp: Language, name: str) -> "AttributeSetter":
+    return AttributeSetter(name)
+
+
+class AttributeSetter:
+    """Normalised attributes per entity: PHASE ``phase``, RESULT value/unit/qualifier, ``canonical`` names."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc_text(doc)
+        for ent in doc.ents:
+            attrs: dict = {}
+            if ent.label_ == "PHASE":
+                phase = normalize_phase(ent.text)
+                if phase:
+                    attrs["phase"] = phase
+            elif ent.label_ == "RESULT":
+                left = text[max(0, ent.start_char - CONTEXT_WINDOW) : ent.start_char]
+                attrs = parse_result(ent.text, left, text[ent.end_char : ent.end_char + 4 * CONTEXT_WINDOW])
+            elif ent.kb_id_:
+                attrs["canonical"] = ent.kb_id_
+            set_span_attrs(ent, attrs)
+        return doc

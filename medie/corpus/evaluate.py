@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from .mention import CORE_LABELS, LABELS
+from ..labels import CORE_LABELS, LABELS
 
 Spans = Mapping[str, list[dict[str, Any]]]
 ATTRIBUTES = (("PHASE", "phase"), ("RESULT", "value"), ("RESULT", "unit"))
@@ -159,8 +159,13 @@ def format_report(report: Report, title: str = "") -> str:
     return "\n".join(lines)
 
 
-def read_predictions(path: str | Path, doc_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
-    """Predictions in the ``medie extract`` JSONL format, matched to gold documents by file name."""
+def read_predictions(path: str | Path, doc_ids: Iterable[str],
+                     without_gold: list[str] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Predictions in the ``medie extract`` JSONL format, matched to gold documents by file name.
+
+    A record for a document outside ``doc_ids`` is an error, unless ``without_gold`` is given: then
+    its name is appended there and the record is left out of the scores.
+    """
     known = set(doc_ids)
     out: dict[str, list[dict[str, Any]]] = {}
     for lineno, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
@@ -173,7 +178,10 @@ def read_predictions(path: str | Path, doc_ids: Iterable[str]) -> dict[str, list
         except (json.JSONDecodeError, KeyError, TypeError) as err:
             raise ValueError(f"{path}:{lineno}: not a medie extract record ({err})") from err
         if name not in known:
-            raise ValueError(f"{path}:{lineno}: document {name!r} has no gold")
+            if without_gold is None:
+                raise ValueError(f"{path}:{lineno}: document {name!r} has no gold")
+            without_gold.append(name)
+            continue
         for m in mentions:
             if not {"start", "end", "label"} <= set(m):
                 raise ValueError(f"{path}:{lineno}: a mention lacks start, end or label: {m}")

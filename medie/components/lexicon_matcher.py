@@ -1,9 +1,9 @@
-"""Candidate finders: the lexicon matcher and the pattern matcher.
+"""``medie_lexicon``: finds the surface forms of the rule lexicons (``rules/lexicon/*.tsv``).
 
-Both add spans to ``doc.spans["medie_candidates"]`` (``kb_id_`` = canonical name if known,
-``id_`` = the rule that produced the span). Overlaps are allowed here; the resolver decides.
-Each component keeps a snapshot of the rule data it was built from, so a pipeline saved with
-``to_disk`` reloads with the same rules.
+Adds spans to ``doc.spans["medie_candidates"]`` (``kb_id_`` = canonical name, ``id_`` = the
+lexicon file and line). Overlaps are allowed here; the resolver decides. The component keeps a
+snapshot of the entries it was built from, so a pipeline saved with ``to_disk`` reloads with
+the same lexicon.
 """
 
 from __future__ import annotations
@@ -13,32 +13,12 @@ from pathlib import Path
 from typing import Iterable
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
-from .lexicon import LexiconEntry, load_lexicons
-from .mention import doc_text
-from .normalize import normalize
-from .patterns import SpanPattern, load_span_patterns
-from .rules import copy_rule_files, rules_dir
-
-CANDIDATES = "medie_candidates"
-
-
-def candidates(doc: Doc) -> list[Span]:
-    if CANDIDATES not in doc.spans:
-        doc.spans[CANDIDATES] = []
-    return doc.spans[CANDIDATES]
-
-
-def _is_alnum(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
-
-
-def cuts_latin_word(text: str, start: int, end: int) -> bool:
-    """True when ``[start, end)`` begins or ends inside a run of ASCII letters and digits."""
-    return (start > 0 and _is_alnum(text[start]) and _is_alnum(text[start - 1])) or (
-        end < len(text) and _is_alnum(text[end - 1]) and _is_alnum(text[end])
-    )
+from ..mention import doc_text
+from ..rulefiles.lexicon import LexiconEntry, load_lexicons
+from ..text.normalize import normalize
+from .candidates import candidates, cuts_latin_word
 
 
 def _case_insensitive(form: str) -> bool:
@@ -133,36 +113,3 @@ class LexiconMatcher:
         self.entries = [LexiconEntry(f, lab, can, tuple(src), p, line) for f, lab, can, src, p, line in rows]
         self._build()
         return self
-
-
-@Language.factory("medie_patterns", default_config={})
-def make_pattern_matcher(nlp: Language, name: str) -> "PatternMatcher":
-    return PatternMatcher(name, rules_dir() / "patterns")
-
-
-class PatternMatcher:
-    """Runs the regex span patterns of ``rules/patterns/`` over the normalised text."""
-
-    def __init__(self, name: str, directory: Path) -> None:
-        self.name = name
-        self.directory = directory
-        self.patterns: list[SpanPattern] = load_span_patterns(directory)
-
-    def __call__(self, doc: Doc) -> Doc:
-        group = candidates(doc)
-        text = doc_text(doc)
-        for pat in self.patterns:
-            for start, end in pat.finditer(text):
-                span = doc.char_span(start, end, label=pat.label, span_id=f"pattern:{pat.name}")
-                if span is not None:
-                    group.append(span)
-        return doc
-
-    def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
-        copy_rule_files(sorted(self.directory.glob("*.jsonl")), path)
-
-    def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> "PatternMatcher":
-        self.directory = Path(path)
-        self.patterns = load_span_patterns(self.directory)
-        return self
-

@@ -17,9 +17,10 @@ from typing import Any, Iterable
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 
-from .mention import LABELS, doc_char_span
+from ..labels import LABELS
+from ..mention import doc_char_span
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parent.parent.parent
 DEFAULT_GOLD = REPO / "annotations" / "gold.jsonl"
 
 
@@ -116,6 +117,12 @@ def load_documents(corpus: str | Path | None = None, gold: str | Path | None = N
         check_spans(rec["doc"], text, rec["spans"])
         docs.append(Document(rec["doc"], text, rec["spans"]))
     return docs
+
+
+def documents_without_gold(corpus: str | Path | None = None, gold: str | Path | None = None) -> list[str]:
+    """Names of the corpus ``*.txt`` files that the gold has no record for."""
+    annotated = {rec["doc"] for rec in read_gold(gold)}
+    return sorted(p.name for p in corpus_dir(corpus).glob("*.txt") if p.name not in annotated)
 
 
 def to_dataset(docs: Iterable[Document], holdout: str | None = None):

@@ -33,9 +33,9 @@ from typing import Any
 
 import regex
 
-from .mention import LABELS
-from .normalize import normalize
-from .rules import RuleError, rules_dir
+from ..labels import LABELS
+from ..text.normalize import normalize
+from . import RuleError, rules_dir
 
 EXAMPLE = regex.compile(r"\[([^\[\]]+)\]")
 

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .corpus import CorpusError, Document, check_spans, read_raw
+from .gold import CorpusError, Document, check_spans, read_raw
 
 FORMATS = ("doccano", "labelstudio", "brat")
 

@@ -1,4 +1,8 @@
-"""Locating and validating the rule data in ``rules/``."""
+"""The rule-data layer: finding, reading and validating the rule files in ``rules/``.
+
+``lexicon`` reads the TSV lexicons, ``patterns`` the regex span patterns and context rules,
+``check`` runs every rule's examples and explains which rule found what in an article.
+"""
 
 from __future__ import annotations
 
@@ -27,7 +31,7 @@ def rules_dir() -> Path:
     installed = Path(str(resources.files("medie") / "rules"))
     if installed.is_dir():
         return installed
-    checkout = Path(__file__).resolve().parent.parent / "rules"
+    checkout = Path(__file__).resolve().parent.parent.parent / "rules"
     if checkout.is_dir():
         return checkout
     raise FileNotFoundError("medie rule data not found: reinstall medie or set MEDIE_RULES to a rules/ folder")

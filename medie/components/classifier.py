@@ -1,4 +1,4 @@
-"""A trainable candidate classifier: learns which rule candidates are right, and with which label.
+"""``medie_classifier``, trainable: learns which rule candidates are right, and with which label.
 
 The rule matchers over-generate: a percentage may be a market figure, a count may be an
 ordinal, a code may be a company's. This component scores every candidate in
@@ -24,8 +24,9 @@ from spacy.util import registry
 from thinc.api import Model, Optimizer, SparseLinear
 from thinc.types import Floats2d
 
-from .matchers import CANDIDATES, candidates
-from .mention import LABELS, doc_text
+from ..labels import CANDIDATES, LABELS
+from ..mention import doc_text
+from .candidates import candidates
 
 CLASSES = ("NONE",) + LABELS
 _SHAPE = (regex.compile(r"\p{Han}"), "H"), (regex.compile(r"[0-9]"), "0"), (regex.compile(r"[A-Z]"), "A"), (regex.compile(r"[a-z]"), "a")

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import regex
 from spacy.language import Language
 
+from ..mention import doc_text, raw_offsets, raw_text
 from .lexicon import lexicon_files, load_lexicons
-from .mention import doc_text, raw_offsets, raw_text
 from .patterns import check_examples, load_context_rules, load_span_patterns
 
 # Shapes of names that a lexicon or pattern may be missing.

@@ -1,0 +1,61 @@
+"""``medie_propagate``: one name, one label per document (see :class:`Propagator`)."""
+
+from __future__ import annotations
+
+import regex
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..mention import doc_text
+from .candidates import cuts_latin_word
+
+NAME_LABELS = ("DRUG", "TARGET", "DISEASE", "TRIAL")
+_ABBREV = regex.compile(r"^\s?\(\s?([A-Za-z][A-Za-z0-9\-/.+]{0,15}(?: [A-Za-z0-9\-]{1,10}){0,2})\s?[),;]")
+
+
+@Language.factory("medie_propagate", default_config={"labels": list(NAME_LABELS)})
+def make_propagator(nlp: Language, name: str, labels: list[str]) -> "Propagator":
+    return Propagator(name, labels)
+
+
+class Propagator:
+    """One name, one label per document: a name found by a pattern (``靶向GPRC5D``) and the
+    abbreviation written in brackets right after any recognised name (``多发性骨髓瘤(MM)``) are
+    labelled at every other occurrence. Lexicon names need no help: the lexicon matcher finds every
+    occurrence, and the context rules have judged each one."""
+
+    def __init__(self, name: str, labels: list[str]) -> None:
+        self.name, self.labels = name, set(labels)
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc_text(doc)
+        forms: dict[str, tuple[str, str]] = {}
+        for ent in doc.ents:
+            if ent.label_ not in self.labels:
+                continue
+            if not ent.id_.startswith("lexicon:"):  # lexicon names are already found wherever they occur
+                forms.setdefault(ent.text, (ent.label_, ent.kb_id_))
+            m = _ABBREV.match(text[ent.end_char : ent.end_char + 40])
+            if m:
+                forms.setdefault(m.group(1), (ent.label_, ent.kb_id_))
+        forms = {f: v for f, v in forms.items() if len(f) >= 2}
+        if not forms:
+            return doc
+        taken = bytearray(len(doc))
+        for ent in doc.ents:
+            taken[ent.start : ent.end] = b"\x01" * len(ent)
+        added = []
+        pattern = regex.compile("|".join(regex.escape(f) for f in sorted(forms, key=len, reverse=True)))
+        for m in pattern.finditer(text):
+            start, end = m.span()
+            if cuts_latin_word(text, start, end):
+                continue
+            label, canonical = forms[m.group()]
+            span = doc.char_span(start, end, label=label, kb_id=canonical, span_id=f"propagate:{m.group()}")
+            if span is None or any(taken[span.start : span.end]):
+                continue
+            taken[span.start : span.end] = b"\x01" * len(span)
+            added.append(span)
+        if added:
+            doc.ents = sorted(list(doc.ents) + added, key=lambda s: s.start)
+        return doc

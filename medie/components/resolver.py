@@ -1,0 +1,46 @@
+"""``medie_resolver``: picks the non-overlapping mentions among the candidates."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..labels import LABELS
+from .candidates import candidates
+
+# Resolver order when two overlapping candidates have the same length: earlier wins.
+DEFAULT_PRIORITY = ["TRIAL", "DOSE", "PHASE", "RESULT", "SAMPLE_SIZE", "DRUG", "TARGET", "DISEASE", "ENDPOINT"]
+
+
+@Language.factory("medie_resolver", default_config={"priority": DEFAULT_PRIORITY, "keep_ents": True})
+def make_resolver(nlp: Language, name: str, priority: list[str], keep_ents: bool) -> "Resolver":
+    return Resolver(name, priority, keep_ents)
+
+
+class Resolver:
+    """Chooses non-overlapping mentions: the longer span wins, then the label earlier in ``priority``.
+
+    With ``keep_ents``, entities already on the Doc (from a trained component) compete too and win
+    ties against rule candidates of the same length and label.
+    """
+
+    def __init__(self, name: str, priority: list[str], keep_ents: bool = True) -> None:
+        unknown = set(priority) - set(LABELS)
+        if unknown or set(priority) != set(LABELS):
+            raise ValueError(f"medie_resolver priority must list each of {', '.join(LABELS)} once")
+        self.name, self.rank, self.keep_ents = name, {lab: i for i, lab in enumerate(priority)}, keep_ents
+
+    def __call__(self, doc: Doc) -> Doc:
+        pool = [(s, 1) for s in candidates(doc)]
+        if self.keep_ents:
+            pool += [(s, 0) for s in doc.ents]
+        pool.sort(key=lambda item: (-(item[0].end_char - item[0].start_char), self.rank[item[0].label_], item[1], item[0].start))
+        taken = bytearray(len(doc))
+        chosen: list[Span] = []
+        for span, _ in pool:
+            if any(taken[span.start : span.end]):
+                continue
+            taken[span.start : span.end] = b"\x01" * (span.end - span.start)
+            chosen.append(span)
+        doc.ents = sorted(chosen, key=lambda s: s.start)
+        return doc
