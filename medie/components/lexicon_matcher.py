@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Iterable
 
+import ahocorasick
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -26,21 +27,32 @@ def _case_insensitive(form: str) -> bool:
     return form.isascii() and len(form) >= 5 and any(c.islower() for c in form)
 
 
-class _FormIndex:
-    """Surface forms with, per first two characters, their lengths longest first (for longest match)."""
+class _Automaton:
+    """Surface forms in an Aho-Corasick automaton; :meth:`longest` gives the longest form at each start."""
 
     def __init__(self) -> None:
-        self.forms: dict[str, tuple[str, str, str]] = {}
-        self.lengths: dict[str, list[int]] = {}
+        self._automaton = ahocorasick.Automaton()
+        self._forms: set[str] = set()
 
     def add(self, form: str, value: tuple[str, str, str]) -> None:
-        if form in self.forms:
-            return
-        self.forms[form] = value
-        lengths = self.lengths.setdefault(form[:2], [])
-        if len(form) not in lengths:
-            lengths.append(len(form))
-            lengths.sort(reverse=True)
+        if form not in self._forms:  # the first entry of a form wins
+            self._forms.add(form)
+            self._automaton.add_word(form, (len(form), value))
+
+    def finish(self) -> None:
+        if self._forms:
+            self._automaton.make_automaton()
+
+    def longest(self, text: str) -> dict[int, tuple[int, tuple[str, str, str]]]:
+        """For each start offset with a match: (length, value) of the longest form starting there."""
+        best: dict[int, tuple[int, tuple[str, str, str]]] = {}
+        if not self._forms:
+            return best
+        for end, (length, value) in self._automaton.iter(text):
+            start = end - length + 1
+            if start not in best or best[start][0] < length:
+                best[start] = (length, value)
+        return best
 
 
 @Language.factory("medie_lexicon", default_config={"exclude_sources": []})
@@ -57,7 +69,7 @@ class LexiconMatcher:
         self._build()
 
     def _build(self) -> None:
-        self.exact, self.folded = _FormIndex(), _FormIndex()
+        self.exact, self.folded = _Automaton(), _Automaton()
         for e in self.entries:
             form = normalize(e.form).text
             if not form:
@@ -66,35 +78,26 @@ class LexiconMatcher:
             self.exact.add(form, value)
             if _case_insensitive(form):
                 self.folded.add(form.lower(), value)
+        self.exact.finish()
+        self.folded.finish()
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         lower = text.lower()
         if len(lower) != len(text):
             lower = text
+        hits = self.exact.longest(text)
+        # a Latin start with no exact hit may match a case-insensitive form (long INNs)
+        for start, hit in self.folded.longest(lower).items():
+            if start not in hits and text[start] < "\x80":
+                hits[start] = hit
         group = candidates(doc)
-        exact_forms, exact_lengths = self.exact.forms, self.exact.lengths
-        folded_forms, folded_lengths = self.folded.forms, self.folded.lengths
-        for i, ch in enumerate(text):
-            hit = None
-            for length in exact_lengths.get(text[i : i + 2], ()):
-                value = exact_forms.get(text[i : i + length])
-                if value is not None:
-                    hit = length, value
-                    break
-            if hit is None and ch < "\x80":
-                for length in folded_lengths.get(lower[i : i + 2], ()):
-                    value = folded_forms.get(lower[i : i + length])
-                    if value is not None:
-                        hit = length, value
-                        break
-            if hit is None:
+        for start in sorted(hits):
+            length, (label, canonical, rule) = hits[start]
+            end = start + length
+            if cuts_latin_word(text, start, end):
                 continue
-            length, (label, canonical, rule) = hit
-            end = i + length
-            if cuts_latin_word(text, i, end):
-                continue
-            span = doc.char_span(i, end, label=label, kb_id=canonical, span_id=rule)
+            span = doc.char_span(start, end, label=label, kb_id=canonical, span_id=rule)
             if span is not None:
                 group.append(span)
         return doc
