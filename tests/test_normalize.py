@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 from medie.text.normalize import normalize
 
 NOISY = st.text(
-    alphabet=st.sampled_from(list("抗体治疗肿瘤患者期例ＣＤ１９％ⅡⅢ（），。CDHR0123456789.%-/ \n\r\t\u00a0\u200b\u3000\ufeff")),
+    alphabet=st.sampled_from(list("抗体治疗肿瘤患者期例ＣＤ１９％ⅡⅢ（），。CDHR0123456789.%-/ \n\r\t\u00a0\u200b\u3000\ufeff"
+                                  "單抗聯合療腫瘤與臨床試驗")),
     max_size=60,
 )
 
@@ -39,6 +40,16 @@ def test_zero_width_and_bom_are_dropped():
 def test_edges_are_trimmed_and_empty_text_is_empty():
     assert normalize("  \n").text == ""
     assert normalize("\n 抗体 \n").text == "抗体"
+
+
+def test_traditional_characters_become_simplified_one_for_one():
+    raw = "單抗聯合順鉑治療\n\n復發患者"
+    norm = normalize(raw)
+    assert norm.text == "单抗联合顺铂治疗复发患者"
+    assert normalize("单抗联合顺铂治疗复发患者").text == norm.text
+    s, e = norm.to_raw(4, 6)
+    assert raw[s:e] == "順鉑"
+    assert len(normalize("臨床試驗與療效").text) == 7
 
 
 def test_to_norm_inverts_to_raw():

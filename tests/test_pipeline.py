@@ -108,3 +108,13 @@ def test_any_noisy_text_gives_valid_raw_offsets(nlp, pieces):
         assert text[m.start : m.end] == m.text
         assert m.text and not m.text[0].isspace() and not m.text[-1].isspace()
         assert m.label in medie.LABELS
+
+
+def test_traditional_text_gives_the_mentions_of_its_simplified_twin(rules):
+    simplified = "替雷利珠单抗联合顺铂治疗复发难治性多发性骨髓瘤的Ⅱ期临床试验中，客观缓解率为61.1%。"
+    traditional = "替雷利珠單抗聯合順鉑治療復發難治性多發性骨髓瘤的Ⅱ期臨床試驗中，客觀緩解率為61.1%。"
+    assert len(simplified) == len(traditional)
+    simp = [(m.start, m.end, m.label, m.attrs) for m in medie.extract(simplified, rules)]
+    trad = medie.extract(traditional, rules)
+    assert [(m.start, m.end, m.label, m.attrs) for m in trad] == simp
+    assert {m.text for m in trad} >= {"替雷利珠單抗", "順鉑", "客觀緩解率"}

@@ -6,6 +6,9 @@ Extraction runs on normalised text; every reported span is mapped back so that
 What changes:
 - compatibility characters are folded with NFKC (full-width ASCII ``ＣＤ１９`` → ``CD19``,
   ``％`` → ``%``, Roman-numeral characters ``Ⅱ`` → ``II``, no-break spaces → spaces);
+- Traditional characters become Simplified ones, one character for one (``單抗`` → ``单抗``), from
+  OpenCC's ``t2s`` data (``data/t2s.tsv``, built by ``scripts/build_t2s.py``), so that the rules,
+  written in Simplified characters, match both scripts and the offset map stays one to one;
 - zero-width characters and the byte-order mark are dropped;
 - a whitespace run (spaces, tabs, line breaks, ``\\r\\n``) is dropped when a wide (CJK)
   character stands on either side of it — PDF extraction puts such runs between Chinese
@@ -20,19 +23,37 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 _ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 _WIDE_PUNCT = frozenset("“”‘’…—·")
 
 
+def _read_t2s() -> dict[int, str]:
+    """The Traditional → Simplified table: ``traditional<TAB>simplified`` lines, one character each."""
+    table: dict[int, str] = {}
+    text = (resources.files(__package__) / "data" / "t2s.tsv").read_text(encoding="utf-8")
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line or line.startswith("#"):
+            continue
+        trad, _, simp = line.partition("\t")
+        if len(trad) != 1 or len(simp) != 1:
+            raise ValueError(f"medie/text/data/t2s.tsv:{lineno}: expected one character, a tab and one character")
+        table[ord(trad)] = simp
+    return table
+
+
+T2S = _read_t2s()
+
+
 @lru_cache(maxsize=65536)
 def _fold(ch: str) -> str:
-    """NFKC form of one character ('' for zero-width characters)."""
+    """NFKC form of one character in Simplified script ('' for zero-width characters)."""
     if ch in _ZERO_WIDTH:
         return ""
     if ch < "\x80":
         return ch
-    return unicodedata.normalize("NFKC", ch)
+    return unicodedata.normalize("NFKC", ch).translate(T2S)
 
 
 @lru_cache(maxsize=65536)
