@@ -9,9 +9,14 @@ import sys
 from pathlib import Path
 from typing import Iterator, TextIO
 
-from .text.textio import TextDecodeError, decode, read_text
+from .text.textio import TextDecodeError, decode, read_text, write_text_atomic
 
 PROGRESS_MIN_FILES = 5
+DEFAULT_FOLDS = 5
+
+
+class UsageError(ValueError):
+    """Options that do not go together; reported like argparse's own errors (exit status 2)."""
 
 
 def _inputs(target: str, encoding: str | None) -> Iterator[tuple[str, str | None, str | None]]:
@@ -142,6 +147,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from .corpus.evaluate import format_report, read_predictions, score
     from .corpus.train import predict
 
+    if args.config and not args.cv:
+        raise UsageError("--config is a training config: it is used with --cv only")
+    if args.folds != DEFAULT_FOLDS and not args.cv:
+        raise UsageError("--folds is used with --cv only")
+    if args.external:
+        return _evaluate_external(args)
     docs = load_documents(args.corpus, args.gold)
     _report_unscored("corpus documents without gold", documents_without_gold(args.corpus, args.gold))
     if args.cv:
@@ -162,9 +173,35 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         for e in report.errors:
             print(f"{e['kind']} {e['doc'][:3]}:{e['start']}-{e['end']} {e['label']:11} {e['context']}")
     if args.json:
-        out = report.to_dict() | {"source": title}
-        Path(args.json).write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+        _write_json(args.json, report.to_dict() | {"source": title})
     return 0
+
+
+def _evaluate_external(args: argparse.Namespace) -> int:
+    from . import load
+    from .corpus.external import LABELS, SETS, score_external
+
+    if args.cv or args.predictions:
+        raise UsageError("--external scores the pipeline on a third-party set; it does not combine with --cv or --predictions")
+    names = SETS if args.external == "all" else (args.external,)
+    nlp = load(segmenter=args.segmenter, trained=not args.rules_only)
+    out: dict = {}
+    print(f"{'set':10} {'scoring':9} {'label':8} {'strict P':>8} {'R':>6} {'F1':>6}   {'overlap P':>9} {'R':>6} {'F1':>6} {'gold':>6}")
+    for name in names:
+        reports = score_external(nlp, name, args.external_dir)
+        out[name] = {kind: {lab: rep.labels[lab] for lab in LABELS} for kind, rep in reports.items()}
+        for kind, rep in reports.items():
+            for lab in LABELS:
+                st, ov = rep.labels[lab]["strict"], rep.labels[lab]["overlap"]
+                print(f"{name:10} {kind:9} {lab:8} {st['precision']:8.3f} {st['recall']:6.3f} {st['f1']:6.3f}   "
+                      f"{ov['precision']:9.3f} {ov['recall']:6.3f} {ov['f1']:6.3f} {st['n_gold']:6d}")
+    if args.json:
+        _write_json(args.json, out)
+    return 0
+
+
+def _write_json(path: str, data) -> None:
+    write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=1))
 
 
 def _report_unscored(what: str, names: list[str]) -> None:
@@ -175,35 +212,49 @@ def _report_unscored(what: str, names: list[str]) -> None:
 
 
 def _cross_validate(args: argparse.Namespace, docs) -> int:
-    import time
-
+    from .corpus.crossval import SYSTEMS, cross_validate
     from .corpus.evaluate import format_report
-    from .corpus.train import cross_validate, read_config
+    from .corpus.train import read_config
+    from .labels import LABELS
 
-    start = time.perf_counter()
-    reports = cross_validate(docs, read_config(args.config), log=True)
-    print(f"leave-one-document-out over {len(docs)} documents in {time.perf_counter() - start:.1f}s\n")
-    print(f"{'':20} {'core strict F1':>14} {'core overlap F1':>15} {'all strict F1':>13}")
-    for name, rep in reports.items():
-        print(f"{name:20} {rep.micro['core']['strict']['f1']:14.3f} {rep.micro['core']['overlap']['f1']:15.3f} "
-              f"{rep.micro['all']['strict']['f1']:13.3f}")
-    print("\nper core label, strict F1:")
-    from .labels import CORE_LABELS
+    result = cross_validate(docs, read_config(args.config), k=args.folds, log=print)
+    print(f"\n{args.folds}-fold cross-validation over {len(docs)} documents in {result.seconds:.1f}s")
+    for f in range(args.folds):
+        members = sorted(d for d, fold in result.folds.items() if fold == f)
+        print(f"  fold {f + 1}: {', '.join(members)}")
 
-    print(f"{'':20} " + " ".join(f"{lab:>8}" for lab in CORE_LABELS))
-    for name, rep in reports.items():
-        print(f"{name:20} " + " ".join(f"{rep.labels[lab]['strict']['f1']:8.3f}" for lab in CORE_LABELS))
-    print("\nper document, strict / overlap F1 (all labels), columns as above: " + ", ".join(reports))
-    for doc_id in reports["combined"].documents:
-        cells = "  ".join(f"{rep.documents[doc_id]['strict']['f1']:.3f}/{rep.documents[doc_id]['overlap']['f1']:.3f}"
-                          for rep in reports.values())
-        print(f"  {doc_id[:20]:20} {cells}")
+    def micro(rep, group, mode):
+        return rep.micro[group][mode]["f1"]
+
+    print(f"\n{'pooled over folds':20} {'core strict':>11} {'core overlap':>12} {'all strict':>10} {'all overlap':>11}")
+    for name in SYSTEMS:
+        rep = result.pooled[name]
+        print(f"{name:20} {micro(rep, 'core', 'strict'):11.3f} {micro(rep, 'core', 'overlap'):12.3f} "
+              f"{micro(rep, 'all', 'strict'):10.3f} {micro(rep, 'all', 'overlap'):11.3f}")
+    print("\nper label, strict F1 (overlap F1 in brackets):")
+    print(f"{'':20} " + " ".join(f"{lab:>14}" for lab in LABELS))
+    for name in SYSTEMS:
+        rep = result.pooled[name]
+        print(f"{name:20} " + " ".join(
+            f"{rep.labels[lab]['strict']['f1']:6.3f} ({rep.labels[lab]['overlap']['f1']:.3f})" for lab in LABELS))
+    print("\nper fold, micro strict F1 core / all:")
+    for name in SYSTEMS:
+        cells = "  ".join(f"{micro(r, 'core', 'strict'):.3f}/{micro(r, 'all', 'strict'):.3f}" for r in result.per_fold[name])
+        print(f"{name:20} {cells}")
+    print("\nby document group, micro strict F1 core / all:")
+    groups = list(next(iter(result.subsets.values())))
+    print(f"{'':20} " + " ".join(f"{g:>13}" for g in groups))
+    for name in SYSTEMS:
+        cells = []
+        for g in groups:
+            rep = result.subsets[name][g]
+            cells.append(f"{micro(rep, 'core', 'strict'):6.3f}/{micro(rep, 'all', 'strict'):.3f}" if rep else f"{'-':>13}")
+        print(f"{name:20} " + " ".join(cells))
     if args.verbose:
-        for name, rep in reports.items():
-            print("\n" + format_report(rep, name))
+        for name in SYSTEMS:
+            print("\n" + format_report(result.pooled[name], name))
     if args.json:
-        out = {name: rep.to_dict() for name, rep in reports.items()}
-        Path(args.json).write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+        _write_json(args.json, result.to_dict())
     return 0
 
 
@@ -296,7 +347,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--predictions", help="a medie extract JSONL file to score instead of the pipeline")
     p.add_argument("--json", help="write the scores as JSON here")
     p.add_argument("--errors", action="store_true", help="list false positives and negatives with context")
-    p.add_argument("--cv", action="store_true", help="leave-one-document-out: rules-only, trained-only, combined")
+    p.add_argument("--cv", action="store_true", help="K-fold cross-validation: rules-only, trained-only, combined")
+    p.add_argument("--folds", type=int, default=DEFAULT_FOLDS, help=f"with --cv: number of folds (default {DEFAULT_FOLDS})")
+    p.add_argument("--external", choices=("cmeee", "cmedqaner", "yidu", "all"),
+                   help="score DRUG and DISEASE on a third-party set of ../shared/external (see README)")
+    p.add_argument("--external-dir", help="folder of the third-party sets (default $MEDIE_EXTERNAL or ../shared/external)")
     p.add_argument("--rules-only", action="store_true", help="score the pipeline without the trained classifier")
     p.add_argument("--segmenter", choices=("char", "pkuseg"), default="char", help="tokenizer for the pipeline")
     p.add_argument("--config", help="training config for --cv (default configs/train.cfg)")
@@ -331,6 +386,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except UsageError as err:
+        print(f"medie {args.command}: usage error: {err}", file=sys.stderr)
+        return 2
     except (TextDecodeError, ValueError, FileNotFoundError) as err:
         print(f"medie: {err}", file=sys.stderr)
         return 1

@@ -11,6 +11,8 @@ RAW_KEY = "medie_raw"
 TEXT_KEY = "medie_text"
 MAP_KEY = "medie_map"
 ATTRS_KEY = "medie_attrs"
+# codes of a lexicon concept found at normalised offsets (start, end): ``(CODES_KEY, start, end)``
+CODES_KEY = "medie_codes"
 
 # The span group holding rule and model candidates before the resolver picks the mentions.
 CANDIDATES = "medie_candidates"

@@ -26,15 +26,29 @@ def test_training_is_reproducible(corpus_dir, tmp_path, capsys):
 
 
 def test_cross_validation_reports_every_system(corpus_dir, tmp_path, capsys):
-    assert main(["evaluate", "--cv", "--corpus", str(corpus_dir), "--json", str(tmp_path / "cv.json")]) == 0
+    assert main(["evaluate", "--cv", "--folds", "3", "--corpus", str(corpus_dir), "--json", str(tmp_path / "cv.json")]) == 0
     out = capsys.readouterr().out
-    for name in ("rules, full lexicon", "rules-only", "trained-only", "combined"):
+    for name in ("rules-only", "trained-only", "combined", "fold 1:", "fold 3:", "traditional"):
         assert name in out
     scores = json.loads((tmp_path / "cv.json").read_text(encoding="utf-8"))
-    rules, combined = scores["rules-only"], scores["combined"]
+    assert set(scores["folds"].values()) == {0, 1, 2}
+    rules, combined = scores["systems"]["rules-only"]["pooled"], scores["systems"]["combined"]["pooled"]
+    assert len(scores["systems"]["combined"]["per_fold"]) == 3
     assert rules["micro"]["core"]["strict"]["f1"] >= 0.80
     for label in ("DRUG", "TARGET", "PHASE", "RESULT"):
         assert combined["labels"][label]["strict"]["f1"] >= rules["labels"][label]["strict"]["f1"] - 0.01, label
+
+
+def test_folds_are_stratified_and_fixed():
+    from medie.corpus.crossval import assign_folds
+
+    ids = [f"00{i}_x.txt" for i in range(4)] + [f"news_{i:02d}.txt" for i in range(10)] + [f"abstract_{i:02d}.txt" for i in range(11)]
+    folds = assign_folds(ids, 5)
+    assert folds == assign_folds(reversed(ids), 5)
+    for kind in ("news", "abstract"):
+        assert {folds[i] for i in ids if i.startswith(kind)} == set(range(5))
+    sizes = [list(folds.values()).count(f) for f in range(5)]
+    assert max(sizes) - min(sizes) <= 1
 
 
 def test_rules_commands(tmp_path, capsys):

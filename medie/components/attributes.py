@@ -1,7 +1,7 @@
 """``medie_attributes``: normalised attributes of the mentions, and the normalisers behind them.
 
 PHASE ``phase``; RESULT ``value``, ``unit``, ``qualifier``, ``low``/``high``; ``canonical`` for
-lexicon names. The normalisers take normalised text (``Ⅱ`` already ``II``, full-width characters ASCII).
+lexicon names, and their ``codes`` (``ICD10:I50.0``) where the lexicon gives them. The normalisers take normalised text (``Ⅱ`` already ``II``, full-width characters ASCII).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import regex
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..labels import CODES_KEY
 from ..mention import doc_text, set_span_attrs
 
 ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4"}
@@ -135,5 +136,8 @@ class AttributeSetter:
                 attrs = parse_result(ent.text, left, text[ent.end_char : ent.end_char + 4 * CONTEXT_WINDOW])
             elif ent.kb_id_:
                 attrs["canonical"] = ent.kb_id_
+                codes = doc.user_data.get((CODES_KEY, ent.start_char, ent.end_char))
+                if codes:
+                    attrs["codes"] = codes
             set_span_attrs(ent, attrs)
         return doc

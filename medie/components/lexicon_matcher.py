@@ -16,6 +16,7 @@ import ahocorasick
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..labels import CODES_KEY
 from ..mention import doc_text
 from ..rulefiles.lexicon import LexiconEntry, load_lexicons
 from ..text.normalize import normalize
@@ -34,7 +35,7 @@ class _Automaton:
         self._automaton = ahocorasick.Automaton()
         self._forms: set[str] = set()
 
-    def add(self, form: str, value: tuple[str, str, str]) -> None:
+    def add(self, form: str, value: tuple[str, str, str, tuple[str, ...]]) -> None:
         if form not in self._forms:  # the first entry of a form wins
             self._forms.add(form)
             self._automaton.add_word(form, (len(form), value))
@@ -43,9 +44,9 @@ class _Automaton:
         if self._forms:
             self._automaton.make_automaton()
 
-    def longest(self, text: str) -> dict[int, tuple[int, tuple[str, str, str]]]:
+    def longest(self, text: str) -> dict[int, tuple[int, tuple[str, str, str, tuple[str, ...]]]]:
         """For each start offset with a match: (length, value) of the longest form starting there."""
-        best: dict[int, tuple[int, tuple[str, str, str]]] = {}
+        best: dict[int, tuple[int, tuple[str, str, str, tuple[str, ...]]]] = {}
         if not self._forms:
             return best
         for end, (length, value) in self._automaton.iter(text):
@@ -74,7 +75,7 @@ class LexiconMatcher:
             form = normalize(e.form).text
             if not form:
                 continue
-            value = (e.label, e.canonical, f"lexicon:{Path(e.path).name}:{e.line}")
+            value = (e.label, e.canonical, f"lexicon:{Path(e.path).name}:{e.line}", e.codes)
             self.exact.add(form, value)
             if _case_insensitive(form):
                 self.folded.add(form.lower(), value)
@@ -93,19 +94,21 @@ class LexiconMatcher:
                 hits[start] = hit
         group = candidates(doc)
         for start in sorted(hits):
-            length, (label, canonical, rule) = hits[start]
+            length, (label, canonical, rule, codes) = hits[start]
             end = start + length
             if cuts_latin_word(text, start, end):
                 continue
             span = doc.char_span(start, end, label=label, kb_id=canonical, span_id=rule)
             if span is not None:
                 group.append(span)
+                if codes:
+                    doc.user_data[(CODES_KEY, start, end)] = list(codes)
         return doc
 
     def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        rows = [[e.form, e.label, e.canonical, list(e.sources), e.path, e.line] for e in self.entries]
+        rows = [[e.form, e.label, e.canonical, list(e.sources), e.path, e.line, list(e.codes)] for e in self.entries]
         (path / "entries.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
 
     def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> "LexiconMatcher":
@@ -113,6 +116,7 @@ class LexiconMatcher:
         if not file.exists():
             raise FileNotFoundError(f"lexicon snapshot missing: {file}")
         rows = json.loads(file.read_text(encoding="utf-8"))
-        self.entries = [LexiconEntry(f, lab, can, tuple(src), p, line) for f, lab, can, src, p, line in rows]
+        self.entries = [LexiconEntry(f, lab, can, tuple(src), p, line, tuple(codes[0]) if codes else ())
+                        for f, lab, can, src, p, line, *codes in rows]
         self._build()
         return self

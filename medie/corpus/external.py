@@ -5,7 +5,8 @@ The sets follow other guidelines (``external/README.md``); two things are applie
 
 - **label mapping**: CMeEE ``dru``/``dis``, cMedQANER ``drug``/``disease``, Yidu-S4K ``药物``/
   ``疾病和诊断`` → ``DRUG``/``DISEASE``; every other type is left out. A span nested inside a longer
-  span of the same label is left out too (medie's spans do not nest; the longer name wins).
+  span of the same label is left out too (medie's spans do not nest; the longer name wins), and
+  whitespace at the edges of a gold span is trimmed.
 - **class filter** (``filtered=True``): gold DRUG spans that name a class, modality or generic
   substance rather than a product or agent (``抗生素``, ``糖皮质激素``, ``降压药``, ``疫苗``,
   ``化疗``: :data:`DRUG_CLASS`) are dropped from the gold, and predictions overlapping them are not
@@ -66,8 +67,13 @@ def _outermost(spans: list[dict]) -> list[dict]:
 
 
 def _span(text: str, start: int, end: int, label: str, where: str) -> dict:
+    """A gold span; whitespace at its edges (Yidu has some: ``希罗达 ``) is trimmed, as medie's spans never have it."""
     if not (0 <= start < end <= len(text)):
         raise CorpusError(f"{where}: span [{start}, {end}) outside a text of {len(text)} characters")
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
     return {"start": start, "end": end, "label": label, "text": text[start:end], "attrs": {}}
 
 

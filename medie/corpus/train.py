@@ -1,4 +1,4 @@
-"""Training the candidate classifier from the gold (``medie train``) and leave-one-out evaluation."""
+"""Training the candidate classifier from the gold (``medie train``), and predicting with a pipeline."""
 
 from __future__ import annotations
 
@@ -74,29 +74,3 @@ def predict(nlp: Language, docs: Iterable[Document]) -> dict[str, list[dict[str,
     from .. import extract
 
     return {d.id: [m.to_dict() for m in extract(d.text, nlp)] for d in docs}
-
-
-
-def cross_validate(docs: list[Document], cfg: Config, log: bool = False) -> dict[str, Any]:
-    """Leave-one-document-out: rules-only, trained-only and combined scores on each held-out document.
-
-    For each fold the lexicon entries whose only source is the held-out document are removed and
-    the classifier is trained on the other documents only. "rules, full lexicon" is the rules-only
-    pipeline with every lexicon entry, for comparison.
-    """
-    from .evaluate import score
-    gold = {d.id: d.spans for d in docs}
-    texts = {d.id: d.text for d in docs}
-    full_rules = predict(load(trained=False), docs)
-    preds: dict[str, dict[str, list]] = {"rules, full lexicon": full_rules, "rules-only": {}, "trained-only": {}, "combined": {}}
-    for held in docs:
-        t0 = time.perf_counter()
-        exclude = [source_tag(held.id)]
-        rest = [d for d in docs if d.id != held.id]
-        rules = load(trained=False, config={"components.medie_lexicon.exclude_sources": exclude})
-        preds["rules-only"].update(predict(rules, [held]))
-        preds["trained-only"].update(predict(train(rest, cfg, exclude, context=False), [held]))
-        preds["combined"].update(predict(train(rest, cfg, exclude), [held]))
-        if log:
-            print(f"fold {held.id}: {time.perf_counter() - t0:.1f}s")
-    return {name: score(gold, p, texts) for name, p in preds.items()}

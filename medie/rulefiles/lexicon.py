@@ -2,11 +2,13 @@
 
 Format (one concept a line, ``#`` starts a comment, the first other line is the header)::
 
-    term<TAB>label<TAB>canonical<TAB>aliases<TAB>source
+    term<TAB>label<TAB>canonical<TAB>aliases<TAB>source[<TAB>codes]
 
 ``aliases`` is ``|``-separated; ``source`` says where the entry came from (``general`` for
-domain knowledge, ``corpus:<doc>`` for a name first seen in a corpus document; several
-sources are ``|``-separated).
+domain knowledge, ``corpus:<doc>`` for a name first seen in a corpus document, ``cmekg:<subject>``
+for an entry built from PyCMeKG; several sources are ``|``-separated). The optional ``codes``
+column holds ``|``-separated codes of the concept (``ICD10:C50.9``); a file either has it in its
+header or not.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from ..labels import LABELS
 from . import RuleError, rules_dir
 
 HEADER = ("term", "label", "canonical", "aliases", "source")
+CODES = "codes"
 LEXICON_LABELS = ("DRUG", "TARGET", "DISEASE", "ENDPOINT")
 
 
@@ -32,6 +35,7 @@ class LexiconEntry:
     sources: tuple[str, ...]
     path: str
     line: int
+    codes: tuple[str, ...] = ()
 
 
 def lexicon_files(directory: Path | None = None) -> list[Path]:
@@ -46,19 +50,20 @@ def read_lexicon(path: Path) -> list[LexiconEntry]:
     except UnicodeDecodeError as err:
         raise RuleError(path, None, f"not valid UTF-8 at byte {err.start}") from err
     entries: list[LexiconEntry] = []
-    header_seen = False
+    header: tuple[str, ...] = ()
     for lineno, line in enumerate(lines, 1):
         if not line.strip() or line.startswith("#"):
             continue
         fields = line.split("\t")
-        if not header_seen:
-            if tuple(f.strip() for f in fields) != HEADER:
-                raise RuleError(path, lineno, f"header must be {' / '.join(HEADER)} (tab-separated)")
-            header_seen = True
+        if not header:
+            header = tuple(f.strip() for f in fields)
+            if header not in (HEADER, HEADER + (CODES,)):
+                raise RuleError(path, lineno, f"header must be {' / '.join(HEADER)} [/ {CODES}] (tab-separated)")
             continue
-        if len(fields) != len(HEADER):
-            raise RuleError(path, lineno, f"expected {len(HEADER)} tab-separated fields, found {len(fields)}")
-        term, label, canonical, aliases, source = (f.strip() for f in fields)
+        if len(fields) != len(header):
+            raise RuleError(path, lineno, f"expected {len(header)} tab-separated fields, found {len(fields)}")
+        term, label, canonical, aliases, source = (f.strip() for f in fields[:5])
+        codes = tuple(c.strip() for c in fields[5].split("|") if c.strip()) if len(fields) > 5 else ()
         if label not in LABELS:
             raise RuleError(path, lineno, f"unknown label {label!r}")
         if label not in LEXICON_LABELS:
@@ -72,8 +77,8 @@ def read_lexicon(path: Path) -> list[LexiconEntry]:
         for form in dict.fromkeys(forms):
             if len(form) < 2:
                 raise RuleError(path, lineno, f"surface form {form!r} is shorter than 2 characters")
-            entries.append(LexiconEntry(form, label, canonical or term, sources, str(path), lineno))
-    if not header_seen:
+            entries.append(LexiconEntry(form, label, canonical or term, sources, str(path), lineno, codes))
+    if not header:
         raise RuleError(path, None, "no header line")
     return entries
 

@@ -1,8 +1,10 @@
-"""Reading text files whose encoding is not known in advance."""
+"""Reading text files whose encoding is not known in advance, and writing files so that a failure loses nothing."""
 
 from __future__ import annotations
 
 import codecs
+import os
+import tempfile
 from pathlib import Path
 
 BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -54,3 +56,19 @@ def read_text(path: str | Path, encoding: str | None = None) -> str:
     """Read a text file, detecting its encoding (see :func:`decode`)."""
     path = Path(path)
     return decode(path.read_bytes(), str(path), encoding)[0]
+
+
+def write_text_atomic(path: str | Path, text: str) -> None:
+    """Write ``text`` (UTF-8, no newline translation) to a temporary file beside ``path``, then rename it.
+
+    A failure part-way leaves an existing ``path`` as it was.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,189 @@
+"""Build ``rules/lexicon/cmekg_drugs.tsv`` and ``cmekg_diseases.tsv`` from PyCMeKG (MIT).
+
+PyCMeKG (``pip install PyCMeKG``) ships the CMeKG medical knowledge graph as a pickled dict of
+subject → predicate → values. This script is the only place it is read; medie ships and reads the
+TSV files it writes. Every line records its source as ``cmekg:<subject>``.
+
+- **Drugs**: subjects with drug predicates (成份, 适应症, OTC类型, 通用名, …) and the herbal medicines;
+  the term is the subject without a trailing bracketed variant (``（II）``); aliases are its
+  通用名, 商品名 and 别称 values; the canonical name is the first English name (英文名). Each Western
+  product name also yields its **active ingredient** as a concept of its own, by removing the salt
+  and the dosage form (``盐酸罗格列酮片`` → ``罗格列酮``, canonical ``rosiglitazone``); products of
+  traditional medicine (分类 中成药, a pinyin English name) do not, since their names are effects
+  or symptoms with a dosage form (``止咳糖浆``). Two-character brand names and aliases are left
+  out (most are everyday words: ``可由``, ``管通``); two-character herbs are kept (``三七``).
+- **Diseases**: subjects with disease predicates (常见症状, 就诊科室, ICD10, …); aliases from 别称 and
+  又称; canonical from 英文名称; ICD-10 codes in the ``codes`` column (``ICD10:I50.0``). Subjects
+  that the graph mostly uses as symptoms of other diseases and that carry no disease word
+  (``头痛``) are left out: medie's DISEASE excludes symptoms.
+- Left out everywhere: forms already in the hand-written lexicons (those are kept as they are),
+  drug-class names (``medie.corpus.external.is_drug_class`` and every 分类 value of the graph),
+  forms the graph uses as a symptom, an effect (功效, 主治) or a disease, forms with sentence
+  punctuation, and forms shorter than 2 characters.
+
+    python scripts/build_cmekg_lexicon.py
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import pickle
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import regex
+
+from medie.corpus.external import is_drug_class
+from medie.rulefiles.lexicon import read_lexicon
+
+REPO = Path(__file__).resolve().parent.parent
+LEXICON = REPO / "rules" / "lexicon"
+OUT = {"DRUG": LEXICON / "cmekg_drugs.tsv", "DISEASE": LEXICON / "cmekg_diseases.tsv"}
+DRUG_KEYS = {"成份", "适应症", "OTC类型", "药品类型", "通用名", "药品监管分级", "用法用量", "商品名", "规格", "功能主治"}
+HERB_KEYS = {"入药部位", "性味", "主治", "功效"}
+DISEASE_KEYS = {"常见症状", "就诊科室", "ICD10", "常见发病部位", "多发群体", "常见病因", "并发症", "传染性"}
+DISEASE_WORD = regex.compile(r"(?:病|症|癌|瘤|炎|综合征|综合症|损伤|畸形|感染|中毒|障碍|衰竭|梗死|梗塞|硬化|结石|疝|瘘|痹|热|疹|癣|痢|疟|伤寒|白血|贫血|囊肿|息肉|溃疡|狭窄|闭锁|缺损|缺乏|不全|增生|脱垂|骨折|结核|麻风|梅毒|痛风|哮喘|肺气肿|休克|妊娠|早产|流产)")
+BAD_CHARS = regex.compile(r"[，。；：、！？“”\"'《》\[\]【】<>\s]|等$|^\d+$")
+TRAILING_VARIANT = regex.compile(r"[（(][^（）()]{1,12}[）)]$")
+SALTS = ("注射用", "盐酸", "硫酸", "甲磺酸", "马来酸", "枸橼酸", "富马酸", "酒石酸", "琥珀酸", "磷酸", "醋酸", "乳酸",
+         "苯磺酸", "甲苯磺酸", "氢溴酸", "门冬氨酸", "葡萄糖酸", "苹果酸", "草酸", "依地酸", "硝酸", "双羟萘酸")
+FORMS = ("缓释片", "控释片", "肠溶片", "分散片", "咀嚼片", "泡腾片", "口腔崩解片", "薄膜衣片", "含片", "片", "缓释胶囊",
+         "肠溶胶囊", "软胶囊", "胶囊", "注射液", "口服溶液", "口服液", "混悬液", "溶液", "颗粒", "干混悬剂", "滴眼液", "滴鼻液",
+         "乳膏", "软膏", "凝胶", "栓", "贴剂", "喷雾剂", "气雾剂", "吸入剂", "糖浆", "丸", "散", "酊", "搽剂", "洗剂")
+EN_DROP = regex.compile(
+    r"(?i)\b(?:for|injection|tablets?|capsules?|granules?|dispersible|sustained|controlled|extended|release|"
+    r"enteric|coated|chewable|film|oral|solution|suspension|syrup|cream|ointment|gel|drops?|eye|nasal|"
+    r"hydrochloride|sulfate|sulphate|mesylate|maleate|citrate|fumarate|tartrate|succinate|phosphate|acetate|"
+    r"sodium|potassium|calcium|magnesium|besylate|tosilate|hydrobromide|and|for|powder|spray|patch)\b"
+)
+
+
+def load_graph() -> dict:
+    spec = importlib.util.find_spec("pyCMeKG")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("PyCMeKG is not installed: pip install PyCMeKG")
+    path = Path(list(spec.submodule_search_locations)[0]) / "model" / "cmekg.pkl"
+    with open(path, "rb") as fh:
+        return pickle.load(fh)
+
+
+def clean(form: str) -> str | None:
+    form = TRAILING_VARIANT.sub("", form.strip())
+    if len(form) < 2 or BAD_CHARS.search(form):
+        return None
+    return form
+
+
+def ingredient(product: str) -> str | None:
+    """The active ingredient in a Chinese product name: salt and dosage form removed."""
+    core = product
+    for form in FORMS:
+        if core.endswith(form) and len(core) > len(form) + 1:
+            core = core[: -len(form)]
+            break
+    else:
+        return None
+    salted = False
+    for salt in SALTS:
+        if core.startswith(salt) and len(core) > len(salt) + 1:
+            core, salted = core[len(salt):], True
+            break
+    # a bare two-character remainder is too often a word (调脂片 → 调脂); keep it only after a salt
+    if len(core) < 3 and not salted:
+        return None
+    return core if regex.fullmatch(r"\p{Han}+", core) else None
+
+
+PINYIN_FORM = regex.compile(r"(?i)\b(?:pian|wan|keli|jiaonang|koufuye|san|gao|tang|chaji|jiang|dan|ding|shui|lu)\b")
+
+
+def is_traditional(preds: dict) -> bool:
+    """A product of traditional Chinese medicine: classed as such, or named in pinyin."""
+    classes = " ".join(preds.get("分类", []) + preds.get("药品类型", []))
+    return "中" in classes or "藏" in classes or "蒙" in classes or any(PINYIN_FORM.search(e) for e in preds.get("英文名", []))
+
+
+def english(values: list[str], drop_forms: bool = False) -> str:
+    for value in values:
+        value = value.strip()
+        if drop_forms:
+            value = regex.sub(r"\s+", " ", EN_DROP.sub(" ", value)).strip()
+        if value and value.isascii():
+            return value.lower() if drop_forms else value
+    return ""
+
+
+def main() -> None:
+    graph = load_graph()
+    hand: dict[str, str] = {}
+    for path in sorted(LEXICON.glob("*.tsv")):
+        if path not in OUT.values():
+            for entry in read_lexicon(path):
+                hand.setdefault(entry.form, entry.label)
+    symptom_uses = Counter(s for v in graph.values() for s in v.get("常见症状", []))
+    not_drugs = set(symptom_uses) | {x for v in graph.values() for key in ("分类", "功效", "主治", "功能主治", "相关症状",
+                                                                        "临床症状及体征") for x in v.get(key, [])}
+    rows: dict[str, list[tuple[str, str, list[str], str, str]]] = {"DRUG": [], "DISEASE": []}
+    for subject, preds in sorted(graph.items()):
+        keys = set(preds)
+        term = clean(subject)
+        if term is None:
+            continue
+        if keys & DISEASE_KEYS and not keys & (DRUG_KEYS | HERB_KEYS):
+            if symptom_uses[subject] >= 3 and not DISEASE_WORD.search(term):
+                continue
+            aliases = [a for a in (clean(x) for x in preds.get("别称", []) + preds.get("又称", [])) if a]
+            codes = "|".join(f"ICD10:{c.strip()}" for c in preds.get("ICD10", []) if c.strip())
+            rows["DISEASE"].append((term, english(preds.get("英文名称", [])), aliases, f"cmekg:{subject}", codes))
+        elif keys & (DRUG_KEYS | HERB_KEYS) and not keys & DISEASE_KEYS:
+            herb = bool(keys & HERB_KEYS)
+            if len(term) == 2 and not herb:
+                continue  # two-character brand names are mostly everyday words
+            names = preds.get("通用名", []) + preds.get("商品名", []) + preds.get("别称", [])
+            aliases = [a for a in (clean(x) for x in names) if a and len(a) > 2]
+            rows["DRUG"].append((term, english(preds.get("英文名", [])), aliases, f"cmekg:{subject}", ""))
+            if herb or is_traditional(preds):
+                continue
+            if not english(preds.get("英文名", []), drop_forms=True):
+                continue  # no English name to tell the ingredient by
+            for product in [term] + aliases:
+                core = ingredient(product)
+                if core:
+                    rows["DRUG"].append((core, english(preds.get("英文名", []), drop_forms=True), [], f"cmekg:{subject}", ""))
+    # a form given both as a drug and as a disease, or a drug class, or already hand-written: left out
+    labels_of: dict[str, set[str]] = {}
+    for label, items in rows.items():
+        for term, _, aliases, _, _ in items:
+            for form in [term] + aliases:
+                labels_of.setdefault(form, set()).add(label)
+
+    def keep(form: str, label: str) -> bool:
+        return (form not in hand and len(labels_of[form]) == 1
+                and not (label == "DRUG" and (is_drug_class(form) or form in not_drugs)))
+
+    for label, items in rows.items():
+        seen: set[str] = set()
+        lines = []
+        for term, canonical, aliases, source, codes in items:
+            forms = [f for f in dict.fromkeys([term] + aliases) if keep(f, label) and f not in seen]
+            if not forms:
+                continue
+            seen.update(forms)
+            lines.append("\t".join([forms[0], label, canonical or forms[0], "|".join(forms[1:]), source, codes]))
+        write(OUT[label], lines, label)
+
+
+def write(path: Path, lines: list[str], label: str) -> None:
+    header = "# Built by scripts/build_cmekg_lexicon.py from PyCMeKG (MIT); do not edit by hand, re-run the script.\n"
+    header += "term\tlabel\tcanonical\taliases\tsource\tcodes\n"
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(header + "\n".join(lines) + "\n")
+    os.replace(tmp, path)
+    print(f"{len(lines)} {label} concepts written to {path}")
+
+
+if __name__ == "__main__":
+    main()
