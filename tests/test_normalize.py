@@ -7,11 +7,11 @@ from hypothesis import strategies as st
 
 from medie.text.normalize import normalize
 
-NOISY = st.text(
-    alphabet=st.sampled_from(list("抗体治疗肿瘤患者期例ＣＤ１９％ⅡⅢ（），。CDHR0123456789.%-/ \n\r\t\u00a0\u200b\u3000\ufeff"
-                                  "單抗聯合療腫瘤與臨床試驗")),
+NOISY = st.lists(
+    st.sampled_from(list("抗体治疗肿瘤患者期例ＣＤ１９％ⅡⅢ（），。CDHR0123456789.%-/ \n\r\t\u00a0\u200b\u3000\ufeff"
+                         "單抗聯合療腫瘤與臨床試驗") + ["(fā)", "(yī)", "(a)"]),
     max_size=60,
-)
+).map("".join)
 
 
 def test_pdf_layout_noise_is_removed_between_chinese_characters():
@@ -50,6 +50,15 @@ def test_traditional_characters_become_simplified_one_for_one():
     s, e = norm.to_raw(4, 6)
     assert raw[s:e] == "順鉑"
     assert len(normalize("臨床試驗與療效").text) == 7
+
+
+def test_pinyin_glosses_inside_words_are_layout_noise():
+    raw = "難治性癲癇部分性發(fā)作(ESL)"
+    norm = normalize(raw)
+    assert norm.text == "难治性癫痫部分性发作(ESL)"
+    s, e = norm.to_raw(0, 10)
+    assert raw[s:e] == "難治性癲癇部分性發(fā)作"
+    assert normalize("剂量(mg)与(pH)").text == "剂量(mg)与(pH)"  # Latin in brackets is not a gloss
 
 
 def test_to_norm_inverts_to_raw():

@@ -9,7 +9,9 @@ What changes:
 - Traditional characters become Simplified ones, one character for one (``單抗`` → ``单抗``), from
   OpenCC's ``t2s`` data (``data/t2s.tsv``, built by ``scripts/build_t2s.py``), so that the rules,
   written in Simplified characters, match both scripts and the offset map stays one to one;
-- zero-width characters and the byte-order mark are dropped;
+- zero-width characters and the byte-order mark are dropped, and so are pinyin glosses that
+  machine conversion put after Chinese characters (``發(fā)作`` → ``发作``): they are layout
+  noise inside a word;
 - a whitespace run (spaces, tabs, line breaks, ``\\r\\n``) is dropped when a wide (CJK)
   character stands on either side of it — PDF extraction puts such runs between Chinese
   characters and inside words — and is otherwise collapsed to one space; runs at the start
@@ -25,7 +27,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import regex
+
 _ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+# a bracketed pinyin syllable with a tone mark right after a Han character: 發(fā)
+_PINYIN_GLOSS = regex.compile(rf"(?<=\p{{Han}})\((?=[a-zü{_TONED}]{{1,6}}\))[a-zü]*[{_TONED}][a-zü]*\)")
 _WIDE_PUNCT = frozenset("“”‘’…—·")
 
 
@@ -103,7 +110,15 @@ def normalize(raw: str) -> NormalizedText:
     ends: list[int] = []
     pending_ws = -1  # raw index of the first character of a pending whitespace run
     prev_wide = True  # the text start behaves like a wide neighbour: leading runs are dropped
+    glossed = bytearray()
+    if "(" in raw:
+        for m in _PINYIN_GLOSS.finditer(raw):
+            if not glossed:
+                glossed = bytearray(len(raw))
+            glossed[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
     for i, ch in enumerate(raw):
+        if glossed and glossed[i]:
+            continue
         folded = _fold(ch)
         if not folded:
             continue
