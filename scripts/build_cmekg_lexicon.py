@@ -12,6 +12,9 @@ TSV files it writes. Every line records its source as ``cmekg:<subject>``.
   traditional medicine (分类 中成药, a pinyin English name) do not, since their names are effects
   or symptoms with a dosage form (``止咳糖浆``). Two-character brand names and aliases are left
   out (most are everyday words: ``可由``, ``管通``); two-character herbs are kept (``三七``).
+- **Ingredients** named in the 成份 of at least two Western products (``咖啡因``, ``马来酸氯苯那敏``)
+  become concepts too, except excipients, solvents, preservatives and colourants
+  (:data:`EXCIPIENT`) and classes (``维生素``, ``氨基酸``).
 - **Diseases**: subjects with disease predicates (常见症状, 就诊科室, ICD10, …); aliases from 别称 and
   又称; canonical from 英文名称; ICD-10 codes in the ``codes`` column (``ICD10:I50.0``). Subjects
   that the graph mostly uses as symptoms of other diseases and that carry no disease word
@@ -96,6 +99,12 @@ def ingredient(product: str) -> str | None:
     return core if regex.fullmatch(r"\p{Han}+", core) else None
 
 
+EXCIPIENT = regex.compile(
+    r"水$|^本品|辅料|防腐|香精|色素|淀粉|纤维素|硬脂|滑石|糊精|蔗糖|乳糖|聚山梨酯|吐温|聚维酮|聚乙二醇|聚乙烯|卡波姆|凡士林|"
+    r"羊毛脂|石蜡|硅|二氧化钛|尼泊金|羟苯|苯甲酸|山梨酸|亚硫酸|依地酸|乙二胺四乙酸|枸橼酸|柠檬酸|酒石酸|磷酸氢|磷酸二氢|"
+    r"氢氧化|碳酸钠|醋酸钠|冰醋酸|乙醇|丙二醇|十二烷基|十八醇|甘油酯|糖精|阿司帕坦|甜菊|间甲酚|硫柳汞|发酵|油$|脂$|"
+    r"胭脂红|柠檬黄|日落黄|亮蓝|明胶|阿拉伯胶|黄原胶|海藻酸钠|氯化钠|氧化钠|^维生素$|^氨基酸$|^蛋白质$|微量元素|^盐酸$|^硫酸$|\d"
+)
 PINYIN_FORM = regex.compile(r"(?i)\b(?:pian|wan|keli|jiaonang|koufuye|san|gao|tang|chaji|jiang|dan|ding|shui|lu)\b")
 
 
@@ -152,6 +161,12 @@ def main() -> None:
                 core = ingredient(product)
                 if core:
                     rows["DRUG"].append((core, english(preds.get("英文名", []), drop_forms=True), [], f"cmekg:{subject}", ""))
+    ingredient_uses = Counter(x for v in graph.values() if (set(v) & DRUG_KEYS) and not is_traditional(v)
+                              and not set(v) & HERB_KEYS for x in v.get("成份", []))
+    for name, uses in sorted(ingredient_uses.items()):
+        form = clean(name)
+        if uses >= 2 and form and len(form) >= 3 and not EXCIPIENT.search(form) and regex.fullmatch(r"[\p{Han}A-Za-z0-9αβγ-]+", form):
+            rows["DRUG"].append((form, "", [], f"cmekg:成份:{name}", ""))
     # a form given both as a drug and as a disease, or a drug class, or already hand-written: left out
     labels_of: dict[str, set[str]] = {}
     for label, items in rows.items():
