@@ -42,3 +42,16 @@ def test_not_a_phase():
 )
 def test_result(text, left, right, attrs):
     assert parse_result(text, left, right) == attrs
+
+
+@pytest.mark.parametrize("text,right,expected", [
+    ("4.8±1.47kPa", "", {"value": 4.8, "unit": "kPa"}),
+    ("45.5±3.2", ")d和", {"value": 45.5, "unit": "天"}),
+    ("31%±16%", "", {"value": 31, "unit": "%"}),
+    ("1.0", "(0.1~7.0)个月", {"value": 1.0, "unit": "月"}),
+    ("2.6±0.5", ")h,", {"value": 2.6, "unit": "小时"}),
+    ("七成", "", {"value": 7, "unit": "成"}),
+    ("9.5分", "", {"value": 9.5, "unit": "分"}),
+])
+def test_means_with_sd_and_units_after_brackets(text, right, expected):
+    assert parse_result(text, "", right) == expected

@@ -21,8 +21,14 @@ CHINESE_DIGITS = {"一": "1", "二": "2", "两": "2", "三": "3", "四": "4"}
 _PHASE_PART = regex.compile(r"(IV|I{1,3}|[1-4]|[一二两三四])\s*([aAbB])?")
 _NUMBER = r"-?\d+(?:\.\d+)?"
 _CN_NUMBER = r"[零一二两三四五六七八九十百千万亿]+"
-_UNITS = {"%": "%", "个月": "月", "月": "月", "年": "年", "周": "周", "星期": "周", "天": "天", "日": "天"}
-_UNIT_RE = regex.compile(r"(%|个月|月|年|周|星期|天|日|倍|例|名|人|次|个|位)$")
+_UNITS = {"%": "%", "个月": "月", "月": "月", "年": "年", "周": "周", "星期": "周", "天": "天", "日": "天",
+          "d": "天", "h": "小时", "min": "分钟", "w": "周", "wk": "周"}
+_UNIT_WORDS = r"%|个月|月|年|周|星期|天|日|倍|例次|例|名|人|次|个|位|分|成|磅"
+_LATIN_UNIT = r"kPa|mmHg|μm|mm~2|mm2|mm|cm|mg/L|ng/mL|ng/ml|μg/mL|mg·h/L|min|wk|h|d|w"
+_UNIT_RE = regex.compile(rf"({_UNIT_WORDS}|{_LATIN_UNIT})$")
+_MEAN_SD = regex.compile(rf"(-?\d+(?:\.\d+)?)\s?(%?)\s?±\s?\d+(?:\.\d+)?\s?%?")
+# a unit written after the closing bracket of a value: (45.5±3.2)d, 1.0(0.1~7.0)个月
+_UNIT_AFTER_BRACKET = regex.compile(rf"^\s?(?:[(（][^()（）]{{1,24}}[)）]|[)）])\s?({_UNIT_WORDS}|{_LATIN_UNIT})(?![A-Za-z])")
 _QUAL_SIGN = {">": "gt", "≥": "ge", "<": "lt", "≤": "le", "~": "approx"}
 _LEFT_QUAL = [
     (regex.compile(r"(?:大约|约|近|接近)$"), "approx"),
@@ -72,9 +78,18 @@ def parse_result(text: str, left: str = "", right: str = "") -> dict[str, Any]:
         body = body[1:].strip()
     unit = None
     m = _UNIT_RE.search(body)
-    if m:
+    if m and not regex.fullmatch(r"[A-Za-z]+", body):
         unit = m.group(1)
         body = body[: m.start()].strip()
+    mean_sd = _MEAN_SD.fullmatch(body)
+    if mean_sd:  # a mean with its SD: the value is the mean
+        body = mean_sd.group(1)
+        if mean_sd.group(2):
+            unit = "%"
+    if unit is None:
+        after = _UNIT_AFTER_BRACKET.match(right)
+        if after:
+            unit = after.group(1)
     if regex.search(r"[多余]$", body):
         attrs["qualifier"] = "gt"
         body = body[:-1]
