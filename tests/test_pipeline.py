@@ -118,3 +118,43 @@ def test_traditional_text_gives_the_mentions_of_its_simplified_twin(rules):
     trad = medie.extract(traditional, rules)
     assert [(m.start, m.end, m.label, m.attrs) for m in trad] == simp
     assert {m.text for m in trad} >= {"替雷利珠單抗", "順鉑", "客觀緩解率"}
+
+
+def test_known_false_positives_of_the_first_rules(rules, nlp):
+    # a unit in brackets after a drug is not an abbreviation of it
+    got = found(rules, "静脉给予吗啡（mg/kg）后,吗啡的血药浓度逐日下降。")
+    assert ("mg/kg", "DRUG") not in got and ("吗啡", "DRUG") in got
+    # tumour markers are not drugs
+    labels = {label for (text, label) in found(nlp, "复查CA199、CA-125与CEA均正常。")}
+    assert "DRUG" not in labels
+    # one canonical name for ORR and its Chinese name
+    got = found(rules, "客观缓解率(ORR)达到55%。")
+    assert got[("ORR", "ENDPOINT")]["canonical"] == got[("客观缓解率", "ENDPOINT")]["canonical"]
+    # a dose stays a dose, whatever the classifier thinks of it
+    got = found(nlp, "受试者每日口服QX-5521 400 mg,连续28天。")
+    assert ("400 mg", "DOSE") in got and ("QX-5521", "DRUG") in got
+
+
+def test_new_drug_name_shapes(rules):
+    got = found(rules, "与对比吉非替尼相比,口服甲磺酸伏美替尼片的患者中,依沃西单抗(依沃西)也有效;XYZ-301研究中SHR-A1811获益。")
+    assert ("吉非替尼", "DRUG") in got and ("比吉非替尼", "DRUG") not in got
+    assert ("甲磺酸伏美替尼片", "DRUG") in got
+    assert ("SHR-A1811", "DRUG") in got and ("XYZ-301", "TRIAL") in got
+    got = found(rules, "新药诺维达®获批,商品名:康瑞宁)。")
+    assert ("诺维达", "DRUG") in got and ("康瑞宁", "DRUG") in got
+
+
+def test_numbers_that_are_not_results(rules):
+    got = found(rules, "HR为0.62(95%CI 0.48~0.80),平均回收率为99.3%,RSD为1.2%,该公司股价上涨3.5%。")
+    results = {text for (text, label) in got if label == "RESULT"}
+    assert results == {"0.62"}
+    assert got[("0.62", "RESULT")] == {"value": 0.62}
+
+
+def test_result_shapes_of_abstracts(rules):
+    got = found(rules, "治疗后疼痛评分降至(2.1±0.8)分,总有效率为90.0%(27例),存活28例,死亡2例,中位1.5(0.5~6.0)个月时起效。")
+    results = {text: attrs for (text, label), attrs in got.items() if label == "RESULT"}
+    assert results["2.1±0.8"]["value"] == 2.1
+    assert results["90.0%"] == {"value": 90.0, "unit": "%"}
+    assert {"27例", "28例", "2例", "1.5"} <= set(results)
+    assert results["1.5"]["unit"] == "月"

@@ -125,9 +125,11 @@ class CandidateClassifier(TrainablePipe):
                 own = CLASSES.index(span.label_)
                 if best == own or probs[best] < threshold:
                     kept.append(span)
-                elif best > 0:
+                elif best > 0 and CLASSES[best] in handled:  # relabel only among the labels it decides
                     kept.append(Span(doc, span.start, span.end, label=CLASSES[best], kb_id=span.kb_id,
                                      span_id=f"{span.id_}+{self.name}"))
+                elif best > 0:  # never moves a candidate into a label it does not decide (a DOSE never becomes a DRUG)
+                    kept.append(span)
             doc.spans[CANDIDATES] = kept
 
     def _truth(self, examples: Iterable[Example], spans: list[list[Span]]) -> numpy.ndarray:

@@ -10,6 +10,8 @@ from ..mention import doc_text
 from .candidates import cuts_latin_word
 
 NAME_LABELS = ("DRUG", "TARGET", "DISEASE", "TRIAL")
+# a bracketed note that is a unit (吗啡(mg/kg)) is not an abbreviation of the name before it
+_UNIT = regex.compile(r"(?i)(?:[mμunk]?g|m?l|iu|u|[mμn]?mol|kg|m2|m²|h|d|min|s|%)(?:\s?/\s?(?:[mμunk]?g|m?l|kg|m2|m²|h|d|min|天|次|日))*")
 _ABBREV = regex.compile(r"^\s?\(\s?([A-Za-z][A-Za-z0-9\-/.+]{0,15}(?: [A-Za-z0-9\-]{1,10}){0,2})\s?[),;]")
 
 
@@ -36,7 +38,7 @@ class Propagator:
             if not ent.id_.startswith("lexicon:"):  # lexicon names are already found wherever they occur
                 forms.setdefault(ent.text, (ent.label_, ent.kb_id_))
             m = _ABBREV.match(text[ent.end_char : ent.end_char + 40])
-            if m:
+            if m and not _UNIT.fullmatch(m.group(1)):
                 forms.setdefault(m.group(1), (ent.label_, ent.kb_id_))
         forms = {f: v for f, v in forms.items() if len(f) >= 2}
         if not forms:
