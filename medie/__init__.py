@@ -9,7 +9,7 @@ from spacy.language import Language
 from .labels import CORE_LABELS, LABELS
 from .mention import Mention
 from .pipeline import load
-from .run import pipe_pieces
+from .run import iter_piece_mentions
 from .text.pieces import CHUNK_CHARS
 
 __version__ = "0.1.0"
@@ -33,8 +33,8 @@ def iter_mentions(text: str, nlp: Language | None = None, chunk_chars: int = CHU
         raise TypeError(f"medie expects text as str, got {type(text).__name__}")
     if not text.strip():
         return
-    for piece in pipe_pieces(_pipeline(nlp), [(None, text)], batch_size=1, chunk_chars=chunk_chars):
-        yield from piece.mentions
+    for piece in iter_piece_mentions(_pipeline(nlp), text, chunk_chars):
+        yield from piece
 
 
 def extract(text: str, nlp: Language | None = None) -> list[Mention]:

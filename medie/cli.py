@@ -98,11 +98,13 @@ class _HtmlWriter:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from . import load
-    from .run import pipe_pieces
+    from .run import PipelineSpec, extract_documents
 
     path = Path(args.path)
-    nlp = load()
+    if args.n_process < 1:
+        raise UsageError(f"--n-process must be 1 or more, got {args.n_process}")
+    spec = PipelineSpec()
+    nlp = spec.load() if args.n_process == 1 else None
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     texts: dict[str, str] = {}
     writer = {"jsonl": lambda: _JsonlWriter(out), "tsv": lambda: _TsvWriter(out), "html": lambda: _HtmlWriter(out, texts)}[args.format]()
@@ -126,13 +128,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
             yield doc_id, text
 
     try:
-        for piece in pipe_pieces(nlp, readable(), n_process=args.n_process):
-            if piece.first:
-                writer.begin(piece.key)
-            for m in piece.mentions:
-                writer.mention(piece.key, m)
-            if piece.last:
-                writer.end(piece.key)
+        for doc_id, mentions in extract_documents(readable(), nlp=nlp, spec=spec, n_process=args.n_process):
+            writer.begin(doc_id)
+            for m in mentions:
+                writer.mention(doc_id, m)
+            writer.end(doc_id)
         if isinstance(writer, _HtmlWriter):
             writer.close()
     finally:

@@ -1,38 +1,99 @@
-"""Running a pipeline over texts: long texts in pieces, mentions with offsets into each whole text."""
+"""Running a pipeline over texts: long texts in pieces, offsets into each whole text, several processes.
+
+- :func:`iter_piece_mentions` processes one text piece by piece (one piece in memory at a time).
+- :func:`extract_documents` runs over many ``(key, text)`` items in input order, in this process
+  or in worker processes that each load the pipeline once from a :class:`PipelineSpec` and send
+  back plain mention dicts, never Docs. At most ``window`` documents are in flight, so memory does
+  not grow with the number of inputs.
+"""
 
 from __future__ import annotations
 
-from typing import Hashable, Iterable, Iterator, NamedTuple
+import multiprocessing
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, Hashable, Iterable, Iterator
 
 from spacy.language import Language
 
 from .mention import Mention, doc_mentions
 from .text.pieces import CHUNK_CHARS, chunk_bounds
 
-
-class Piece(NamedTuple):
-    """The mentions of one piece of a document; ``first``/``last`` mark the document's first and last piece."""
-
-    key: Hashable
-    mentions: list[Mention]
-    first: bool
-    last: bool
+MentionDict = dict[str, Any]
 
 
-def _pieces(items: Iterable[tuple[Hashable, str]], chunk_chars: int) -> Iterator[tuple[str, tuple]]:
-    for key, text in items:
-        bounds = list(chunk_bounds(text, chunk_chars)) if text.strip() else [(0, 0)]
-        for i, (start, end) in enumerate(bounds):
-            yield text[start:end], (key, start, i == 0, i == len(bounds) - 1)
+@dataclass(frozen=True)
+class PipelineSpec:
+    """How to load a pipeline in another process: the arguments of :func:`medie.load`."""
+
+    path: str | None = None
+    config: tuple[tuple[str, Any], ...] = field(default_factory=tuple)
+    trained: bool = True
+
+    def load(self) -> Language:
+        from .pipeline import load
+
+        return load(self.path, config=dict(self.config), trained=self.trained)
 
 
-def pipe_pieces(nlp: Language, items: Iterable[tuple[Hashable, str]], *, n_process: int = 1,
-                batch_size: int | None = None, chunk_chars: int = CHUNK_CHARS) -> Iterator[Piece]:
-    """Process ``(key, text)`` items in order, yielding each piece's mentions with whole-text offsets.
+def iter_piece_mentions(nlp: Language, text: str, chunk_chars: int = CHUNK_CHARS) -> Iterator[list[Mention]]:
+    """The mentions of ``text``, one list per piece, offsets into the whole text; one piece at a time."""
+    if not text.strip():
+        return
+    for start, end in chunk_bounds(text, chunk_chars):
+        yield doc_mentions(nlp(text[start:end]), offset=start)
 
-    Every document yields at least one piece (an empty or blank text one piece with no mentions).
-    ``batch_size`` pieces are in flight at a time (default: the pipeline's ``batch_size``).
+
+def document_mentions(nlp: Language, text: str, chunk_chars: int = CHUNK_CHARS) -> list[MentionDict]:
+    """All mentions of one text as plain dicts (what worker processes send back)."""
+    return [m.to_dict() for piece in iter_piece_mentions(nlp, text, chunk_chars) for m in piece]
+
+
+_worker_pipelines: dict[str, Language] = {}
+
+
+def pipeline_for(spec: PipelineSpec) -> Language:
+    """The pipeline of ``spec``, loaded once per process and kept for the process's later tasks."""
+    key = repr(spec)
+    nlp = _worker_pipelines.get(key)
+    if nlp is None:
+        nlp = _worker_pipelines[key] = spec.load()
+    return nlp
+
+
+def _task(spec: PipelineSpec, chunk_chars: int, key: Hashable, text: str) -> tuple[Hashable, list[MentionDict]]:
+    return key, document_mentions(pipeline_for(spec), text, chunk_chars)
+
+
+def extract_documents(items: Iterable[tuple[Hashable, str]], *, nlp: Language | None = None,
+                      spec: PipelineSpec | None = None, n_process: int = 1, window: int | None = None,
+                      chunk_chars: int = CHUNK_CHARS) -> Iterator[tuple[Hashable, Iterator[Mention]]]:
+    """Yield ``(key, mentions)`` for each item, in input order.
+
+    With ``n_process == 1`` the mentions of a document are produced lazily, piece by piece, by
+    ``nlp`` (or the pipeline of ``spec``). With more processes each worker loads the pipeline of
+    ``spec`` once; ``window`` (default ``4 * n_process``) bounds the documents in flight.
     """
-    stream = nlp.pipe(_pieces(items, chunk_chars), as_tuples=True, n_process=n_process, batch_size=batch_size)
-    for doc, (key, offset, first, last) in stream:
-        yield Piece(key, doc_mentions(doc, offset), first, last)
+    if n_process < 1:
+        raise ValueError(f"n_process must be 1 or more, got {n_process}")
+    if n_process == 1:
+        pipeline = nlp if nlp is not None else pipeline_for(spec or PipelineSpec())
+        for key, text in items:
+            yield key, (m for piece in iter_piece_mentions(pipeline, text, chunk_chars) for m in piece)
+        return
+    spec = spec or PipelineSpec()
+    window = window or 4 * n_process
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(n_process) as pool:
+        pending: deque = deque()
+        source = iter(items)
+        while True:
+            while len(pending) < window:
+                item = next(source, None)
+                if item is None:
+                    break
+                pending.append(pool.apply_async(_task, (spec, chunk_chars, *item)))
+            if not pending:
+                return
+            key, dicts = pending.popleft().get()
+            yield key, (Mention(d["start"], d["end"], d["label"], d["text"], d["attrs"]) for d in dicts)
