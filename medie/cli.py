@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Iterator, TextIO
 
@@ -13,10 +14,41 @@ from .text.textio import TextDecodeError, decode, read_text, write_text_atomic
 
 PROGRESS_MIN_FILES = 5
 DEFAULT_FOLDS = 5
+EXIT_SKIPPED = 3  # a folder run that skipped files it could not read
 
 
 class UsageError(ValueError):
     """Options that do not go together; reported like argparse's own errors (exit status 2)."""
+
+
+def text_files(folder: Path) -> list[Path]:
+    """Every ``.txt`` file below ``folder`` (any case: ``A.TXT`` too), sorted."""
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() == ".txt" and p.is_file())
+
+
+class _Output:
+    """stdout, or ``--output FILE`` written to a temporary file that replaces FILE only when the run succeeds."""
+
+    def __init__(self, target: str | None) -> None:
+        self.target = Path(target) if target else None
+        self.tmp: Path | None = None
+
+    def __enter__(self) -> TextIO:
+        if self.target is None:
+            return sys.stdout
+        fd, name = tempfile.mkstemp(dir=self.target.parent, prefix=f".{self.target.name}.", suffix=".tmp")
+        self.tmp = Path(name)
+        self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        return self.fh
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self.tmp is None:
+            return
+        self.fh.close()
+        if exc_type is None:
+            os.replace(self.tmp, self.target)
+        else:
+            self.tmp.unlink(missing_ok=True)
 
 
 def _inputs(target: str, encoding: str | None) -> Iterator[tuple[str, str | None, str | None]]:
@@ -30,7 +62,7 @@ def _inputs(target: str, encoding: str | None) -> Iterator[tuple[str, str | None
         return
     path = Path(target)
     if path.is_dir():
-        for file in sorted(path.rglob("*.txt")):
+        for file in text_files(path):
             try:
                 yield str(file), read_text(file, encoding), None
             except TextDecodeError as err:
@@ -105,13 +137,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
         raise UsageError(f"--n-process must be 1 or more, got {args.n_process}")
     spec = PipelineSpec()
     nlp = spec.load() if args.n_process == 1 else None
-    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     texts: dict[str, str] = {}
-    writer = {"jsonl": lambda: _JsonlWriter(out), "tsv": lambda: _TsvWriter(out), "html": lambda: _HtmlWriter(out, texts)}[args.format]()
     problems: list[str] = []
+    processed = 0
     items = _inputs(args.path, args.encoding)
     if path.is_dir():
-        total = sum(1 for _ in path.rglob("*.txt"))
+        total = len(text_files(path))
         if total > PROGRESS_MIN_FILES:
             from tqdm import tqdm
 
@@ -127,18 +158,21 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 texts[doc_id] = text
             yield doc_id, text
 
-    try:
+    with _Output(args.output) as out:
+        writer = {"jsonl": lambda: _JsonlWriter(out), "tsv": lambda: _TsvWriter(out),
+                  "html": lambda: _HtmlWriter(out, texts)}[args.format]()
         for doc_id, mentions in extract_documents(readable(), nlp=nlp, spec=spec, n_process=args.n_process):
             writer.begin(doc_id)
             for m in mentions:
                 writer.mention(doc_id, m)
             writer.end(doc_id)
+            processed += 1
         if isinstance(writer, _HtmlWriter):
             writer.close()
-    finally:
-        if out is not sys.stdout:
-            out.close()
-    return 1 if problems and not path.is_dir() else 0
+    if path.is_dir():
+        print(f"medie: {processed} file(s) processed, {len(problems)} skipped", file=sys.stderr)
+        return EXIT_SKIPPED if problems else 0
+    return 1 if problems else 0
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -153,6 +187,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         raise UsageError("--folds is used with --cv only")
     if args.external:
         return _evaluate_external(args)
+    if args.predictions and (args.cv or args.rules_only or args.segmenter != "char"):
+        raise UsageError("--predictions scores a file; --cv, --rules-only and --segmenter are for the pipeline")
+    if args.verbose and not args.cv:
+        raise UsageError("--verbose is used with --cv only")
     docs = load_documents(args.corpus, args.gold)
     _report_unscored("corpus documents without gold", documents_without_gold(args.corpus, args.gold))
     if args.cv:
@@ -163,6 +201,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         without_gold: list[str] = []
         pred = read_predictions(args.predictions, gold, without_gold)
         _report_unscored(f"documents in {args.predictions} without gold", without_gold)
+        missing = sorted(set(gold) - set(pred))
+        if missing:
+            shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+            print(f"medie: {len(missing)} gold documents have no predictions in {args.predictions} "
+                  f"(scored as empty): {shown}", file=sys.stderr)
         title = f"predictions {args.predictions}"
     else:
         pred = predict(load(segmenter=args.segmenter, trained=not args.rules_only), docs)
@@ -296,8 +339,8 @@ def cmd_gold(args: argparse.Namespace) -> int:
             for m in missed:
                 print(f"  not aligned: {m}")
     elif args.action == "import":
-        added = add_to_gold(read_any(args.format, Path(args.path)), args.corpus, args.gold)
-        print(f"added to the gold: {', '.join(added)}")
+        report = add_to_gold(read_any(args.format, Path(args.path)), args.corpus, args.gold, replace=args.replace)
+        print("\n".join(report.lines()))
     else:
         write_any(args.format, load_documents(args.corpus, args.gold), Path(args.path))
         print(f"wrote {args.format} to {args.path}")
@@ -307,26 +350,38 @@ def cmd_gold(args: argparse.Namespace) -> int:
 def cmd_rules(args: argparse.Namespace) -> int:
     from .rulefiles.check import check_rules, explain
 
+    if args.action == "check" and args.article:
+        raise UsageError("medie rules check takes no article")
     if args.action == "check":
         result = check_rules()
         print(f"lexicons: {result.lexicon_entries} surface forms in {result.lexicon_files} files; "
               f"{result.patterns} span patterns; {result.context_rules} context rules")
         for failure in result.failures:
             print(f"FAIL {failure}")
-        print("all rule examples pass" if not result.failures else f"{len(result.failures)} example(s) fail")
+        for warning in result.warnings:
+            print(f"WARN {warning}")
+        print("all rule examples pass and every regex is fast" if not result.failures
+              else f"{len(result.failures)} problem(s): failing examples or slow regexes")
         return 1 if result.failures else 0
     if not args.article:
-        raise ValueError("medie rules test needs an ARTICLE.txt")
+        raise UsageError("medie rules test needs an ARTICLE.txt, a folder of articles or - for stdin")
     from . import load
 
-    mentions, missing = explain(load(), read_text(args.article, args.encoding))
-    print(f"{'start':>6} {'end':>6} {'label':11} {'text':24} rule")
-    for start, end, label, text, rule in mentions:
-        print(f"{start:6d} {end:6d} {label:11} {text.replace(chr(10), '⏎'):24} {rule}")
-    print(f"\nlook-alikes that no rule matched ({len(missing)}): add them to rules/lexicon/*.tsv if they are names")
-    for kind, text, count in missing:
-        print(f"  {text!r:30} x{count}  ({kind})")
-    return 0
+    nlp, problems = load(), 0
+    for doc_id, text, problem in _inputs(args.article, args.encoding):
+        if problem is not None:
+            print(f"medie: skipped {problem}", file=sys.stderr)
+            problems += 1
+            continue
+        mentions, missing = explain(nlp, text)
+        print(f"== {doc_id}")
+        print(f"{'start':>6} {'end':>6} {'label':11} {'text':24} rule")
+        for start, end, label, mention, rule in mentions:
+            print(f"{start:6d} {end:6d} {label:11} {mention.replace(chr(10), '⏎'):24} {rule}")
+        print(f"\nlook-alikes that no rule matched ({len(missing)}): add them to rules/lexicon/*.tsv if they are names")
+        for kind, mention, count in missing:
+            print(f"  {mention!r:30} x{count}  ({kind})")
+    return EXIT_SKIPPED if problems else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -372,11 +427,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus")
     p.add_argument("--gold")
     p.add_argument("--alignment", choices=("char", "pkuseg"), help="with stats: check gold spans against this tokenizer")
+    p.add_argument("--replace", action="store_true", help="with import: replace the gold of documents already in it")
     p.set_defaults(func=cmd_gold)
 
     p = sub.add_parser("rules", help="validate the rule files, or show which rule finds what in an article")
     p.add_argument("action", choices=("check", "test"))
-    p.add_argument("article", nargs="?", help="with test: the article to explain")
+    p.add_argument("article", nargs="?", help="with test: the article to explain, a folder of them, or - for stdin")
     p.add_argument("--encoding")
     p.set_defaults(func=cmd_rules)
     return parser

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from medie.cli import main
+from medie.cli import EXIT_SKIPPED, main
 
 SENTENCE = "该Ⅱ期研究共纳入30例患者。"
 
@@ -38,10 +38,33 @@ def test_jsonl_one_line_per_document(tmp_path, capsys):
 def test_binary_file_in_folder_is_skipped_and_reported(tmp_path, capsys):
     (tmp_path / "a.txt").write_text(SENTENCE, encoding="utf-8")
     (tmp_path / "b.txt").write_bytes(b"\x89PNG\x00\x00")
+    (tmp_path / "C.TXT").write_text(SENTENCE, encoding="utf-8")
     code, out, err = run(capsys, "extract", str(tmp_path))
-    assert code == 0
-    assert len(out.splitlines()) == 1
+    assert code == EXIT_SKIPPED  # a folder run that skipped a file says so in its exit status
+    assert [json.loads(line)["id"].rsplit("/", 1)[-1] for line in out.splitlines()] == ["C.TXT", "a.txt"]
     assert "b.txt: binary file (NUL byte at offset 4)" in err
+    assert "2 file(s) processed, 1 skipped" in err
+
+
+def test_failed_run_leaves_the_old_output_file_intact(tmp_path, capsys):
+    target = tmp_path / "out.jsonl"
+    target.write_text("old results\n", encoding="utf-8")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe\xfa" * 3 + "抗体".encode("utf-8") + b"\xff")
+    code, out, err = run(capsys, "extract", str(bad), "--output", str(target), "--encoding", "ascii")
+    assert code == 1 and "bad.txt" in err
+    assert target.read_text(encoding="utf-8") == "old results\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
+    good = tmp_path / "good.txt"
+    good.write_text(SENTENCE, encoding="utf-8")
+    assert run(capsys, "extract", str(good), "--output", str(target))[0] == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["id"] == str(good)
+
+
+def test_n_process_below_one_is_a_usage_error(tmp_path, capsys):
+    (tmp_path / "a.txt").write_text(SENTENCE, encoding="utf-8")
+    code, out, err = run(capsys, "extract", str(tmp_path), "--n-process", "0")
+    assert code == 2 and "--n-process must be 1 or more" in err
 
 
 def test_single_bad_file_fails_with_name_and_offset(tmp_path, capsys):
@@ -93,3 +116,14 @@ def test_n_process_gives_same_output(tmp_path, capsys):
     _, one, _ = run(capsys, "extract", str(tmp_path))
     _, two, _ = run(capsys, "extract", str(tmp_path), "--n-process", "2")
     assert one == two
+
+
+def test_rules_test_reads_a_folder_and_stdin(tmp_path, capsys, monkeypatch):
+    (tmp_path / "a.txt").write_text(SENTENCE, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(SENTENCE, encoding="utf-8")
+    code, out, err = run(capsys, "rules", "test", str(tmp_path))
+    assert code == 0 and out.count("== ") == 2
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(SENTENCE.encode("utf-8"))))
+    code, out, err = run(capsys, "rules", "test", "-")
+    assert code == 0 and "== -" in out
+    assert run(capsys, "rules", "check", "x.txt")[0] == 2

@@ -110,3 +110,51 @@ def test_rules_keep_the_core_targets_on_the_seed_documents(docs, nlp):
     assert report.micro["core"]["strict"]["f1"] >= 0.92
     for label in ("DRUG", "TARGET", "PHASE", "RESULT"):
         assert report.labels[label]["strict"]["f1"] >= 0.85, label
+
+
+def test_gold_import_never_replaces_without_being_told(docs, corpus_dir, tmp_path, capsys):
+    from medie.cli import main
+
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in read_gold()) + "\n", encoding="utf-8")
+    before = gold.read_bytes()
+    first = docs[0]
+    export = tmp_path / "one.jsonl"
+    export.write_text(json.dumps({"id": first.id, "text": first.text,
+                                  "label": [[s["start"], s["end"], s["label"]] for s in first.spans[:3]]},
+                                 ensure_ascii=False) + "\n", encoding="utf-8")
+    args = ["gold", "import", "--format", "doccano", "--path", str(export), "--corpus", str(corpus_dir), "--gold", str(gold)]
+    assert main(args) == 1
+    assert f"already has gold for {first.id}: pass --replace" in capsys.readouterr().err
+    assert gold.read_bytes() == before
+    assert main(args + ["--replace"]) == 0
+    out = capsys.readouterr().out
+    assert f"replaced in the gold: {first.id}: {len(first.spans)} spans before, 3 after ({len(first.spans) - 3} removed, 0 new)" in out
+
+
+def test_outside_a_checkout_the_corpus_must_be_named(monkeypatch, tmp_path):
+    import medie.corpus.gold as gold_module
+
+    monkeypatch.setattr(gold_module, "REPO", tmp_path)
+    monkeypatch.delenv("MEDIE_CORPUS", raising=False)
+    monkeypatch.delenv("MEDIE_GOLD", raising=False)
+    with pytest.raises(CorpusError, match="pass --corpus DIR or set MEDIE_CORPUS"):
+        gold_module.corpus_dir()
+    with pytest.raises(CorpusError, match="pass --gold FILE or set MEDIE_GOLD"):
+        gold_module.gold_path()
+    (tmp_path / "g.jsonl").write_text("", encoding="utf-8")
+    monkeypatch.setenv("MEDIE_GOLD", str(tmp_path / "g.jsonl"))
+    assert gold_module.gold_path() == tmp_path / "g.jsonl"
+
+
+def test_predictions_missing_documents_are_listed(corpus_dir, tmp_path, capsys):
+    from medie.cli import main
+
+    preds = tmp_path / "p.jsonl"
+    first = read_gold()[0]
+    preds.write_text(json.dumps({"id": first["doc"], "mentions": first["spans"]}, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert main(["evaluate", "--corpus", str(corpus_dir), "--predictions", str(preds)]) == 0
+    n = len(read_gold()) - 1
+    assert f"{n} gold documents have no predictions in {preds} (scored as empty)" in capsys.readouterr().err
+    assert main(["evaluate", "--predictions", str(preds), "--rules-only"]) == 2
+    assert main(["evaluate", "--verbose"]) == 2

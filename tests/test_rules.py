@@ -8,7 +8,7 @@ import pytest
 
 from medie.rulefiles.lexicon import load_lexicons, read_lexicon
 from medie.rulefiles.patterns import read_context_rules, read_span_patterns
-from medie.rulefiles import RuleError
+from medie.rulefiles import RuleError, rules_dir
 from medie.rulefiles.check import check_rules
 
 HEADER = "term\tlabel\tcanonical\taliases\tsource\n"
@@ -92,3 +92,23 @@ def test_failing_example_is_reported(tmp_path, monkeypatch):
     path = write(tmp_path, "p.jsonl", rule(examples={"match": ["为[5%]"], "nomatch": ["共7%"]}))
     failures = check_examples(read_span_patterns(path), [])
     assert len(failures) == 1 and "must not match in '共7%'" in failures[0]
+
+
+def test_hostile_regex_is_flagged_and_stops_the_run(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    import medie
+    from medie.cli import main
+
+    rules = tmp_path / "rules"
+    shutil.copytree(rules_dir(), rules)
+    with open(rules / "patterns" / "drug.jsonl", "a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"name": "greedy", "label": "DRUG", "pattern": "(a+)+$",
+                             "examples": {"match": ["[aaa]"]}}) + "\n")
+    monkeypatch.setenv("MEDIE_RULES", str(rules))
+    assert main(["rules", "check"]) == 1
+    out = capsys.readouterr().out
+    assert "greedy: nested quantifier '(a+)+'" in out and "greedy: took" in out
+    nlp = medie.load(trained=False)
+    with pytest.raises(RuleError, match=r"drug\.jsonl:\d+: rule 'greedy' took longer than"):
+        medie.extract("a" * 4999 + "b", nlp)

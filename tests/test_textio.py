@@ -47,3 +47,24 @@ def test_explicit_encoding_overrides_and_reports(tmp_path):
         read_text(path, encoding="utf-8")
     with pytest.raises(TextDecodeError, match="unknown encoding"):
         read_text(path, encoding="no-such-codec")
+
+
+def test_latin1_that_happens_to_be_gb18030_is_reported_as_a_guess():
+    data = "La réponse au traitement était bonne.".encode("latin-1")
+    with pytest.raises(TextDecodeError, match=r"fr\.txt: not UTF-8 .* only a guess: pass --encoding"):
+        decode(data, "fr.txt")
+    assert decode(data, "fr.txt", encoding="latin-1")[0].startswith("La réponse")
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le"])
+def test_wide_unicode_without_bom_gets_a_hint(codec):
+    data = "Phase 2 trial: 一项研究".encode(codec)
+    with pytest.raises(BinaryFileError, match=f"pass --encoding {codec}"):
+        decode(data, "wide.txt")
+
+
+def test_lone_surrogates_name_their_offset():
+    import medie
+
+    with pytest.raises(ValueError, match="lone surrogate\\) at offset 4"):
+        medie.extract("抗体治疗\ud800患者")

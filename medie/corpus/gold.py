@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 
 from ..labels import LABELS
+from ..text.textio import write_text_atomic
 from ..mention import doc_char_span
 
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -37,17 +38,42 @@ class Document:
     spans: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _in_checkout() -> bool:
+    """True when medie runs from its source checkout (where the default corpus and gold live)."""
+    return (REPO / "pyproject.toml").is_file() and (REPO / "annotations").is_dir()
+
+
 def corpus_dir(path: str | Path | None = None) -> Path:
-    chosen = Path(path) if path else Path(os.environ.get("MEDIE_CORPUS") or REPO.parent / "shared" / "corpus")
+    """The corpus folder: ``path``, else ``$MEDIE_CORPUS``, else ``../shared/corpus`` beside a source checkout."""
+    env = os.environ.get("MEDIE_CORPUS")
+    if path or env:
+        chosen = Path(path or env)
+    elif _in_checkout():
+        chosen = REPO.parent / "shared" / "corpus"
+    else:
+        raise CorpusError("no corpus folder given: pass --corpus DIR or set MEDIE_CORPUS "
+                          "(the default ../shared/corpus exists only beside a source checkout)")
     if not chosen.is_dir():
         raise CorpusError(f"corpus folder {chosen} not found: pass --corpus DIR or set MEDIE_CORPUS")
     return chosen
 
 
+def gold_path_for_writing(path: str | Path | None = None) -> Path:
+    """The gold file: ``path``, else ``$MEDIE_GOLD``, else ``annotations/gold.jsonl`` of a source checkout."""
+    env = os.environ.get("MEDIE_GOLD")
+    if path or env:
+        return Path(path or env)
+    if _in_checkout():
+        return DEFAULT_GOLD
+    raise CorpusError("no gold file given: pass --gold FILE or set MEDIE_GOLD "
+                      "(the default annotations/gold.jsonl exists only in a source checkout)")
+
+
 def gold_path(path: str | Path | None = None) -> Path:
-    chosen = Path(path) if path else DEFAULT_GOLD
+    """The gold file to read (see :func:`gold_path_for_writing`); it must exist."""
+    chosen = gold_path_for_writing(path)
     if not chosen.is_file():
-        raise CorpusError(f"gold file {chosen} not found: pass --gold FILE")
+        raise CorpusError(f"gold file {chosen} not found: pass --gold FILE or set MEDIE_GOLD")
     return chosen
 
 
@@ -227,31 +253,60 @@ def gold_record(document: Document) -> dict[str, Any]:
     return {"doc": document.id, "sha256": sha256(document.text), "spans": spans}
 
 
-def add_to_gold(documents: Iterable[Document], corpus: str | Path | None = None, gold: str | Path | None = None) -> list[str]:
-    """Add documents to the gold (replacing records of the same name); write missing texts to the corpus.
+@dataclass
+class ImportReport:
+    """What ``add_to_gold`` did: new documents, and replaced ones with their span counts before and after."""
 
-    A text that exists in the corpus under the same name must be identical.
+    added: list[str] = field(default_factory=list)
+    replaced: list[tuple[str, int, int, int, int]] = field(default_factory=list)  # id, before, after, removed, new
+
+    def lines(self) -> list[str]:
+        out = [f"added to the gold: {d}" for d in self.added]
+        out += [f"replaced in the gold: {d}: {before} spans before, {after} after ({removed} removed, {new} new)"
+                for d, before, after, removed, new in self.replaced]
+        return out
+
+
+def add_to_gold(documents: Iterable[Document], corpus: str | Path | None = None, gold: str | Path | None = None,
+                replace: bool = False) -> ImportReport:
+    """Add documents to the gold and write their texts to the corpus folder where missing.
+
+    A document already in the gold is an error unless ``replace`` is given; a text that exists in
+    the corpus under the same name must be identical. Nothing is written unless every document
+    passes, and files are replaced atomically.
     """
     folder = corpus_dir(corpus)
-    path = Path(gold) if gold else DEFAULT_GOLD
+    path = Path(gold) if gold else gold_path_for_writing()
     records = {r["doc"]: r for r in read_gold(path)} if path.exists() else {}
-    added = []
+    documents = list(documents)
+    existing = [d.id for d in documents if d.id in records]
+    if existing and not replace:
+        raise CorpusError(f"{path} already has gold for {', '.join(existing)}: pass --replace to replace it")
+    report, new_texts = ImportReport(), []
     for document in documents:
         target = folder / document.id
         if target.exists() and read_raw(target) != document.text:
             raise CorpusError(f"{target} exists with a different text than the imported {document.id}")
         if not target.exists():
-            with open(target, "w", encoding="utf-8", newline="") as fh:
-                fh.write(document.text)
-        records[document.id] = gold_record(document)
-        added.append(document.id)
+            new_texts.append((target, document.text))
+        record = gold_record(document)
+        if document.id in records:
+            old = {(s["start"], s["end"], s["label"]) for s in records[document.id]["spans"]}
+            new = {(s["start"], s["end"], s["label"]) for s in record["spans"]}
+            report.replaced.append((document.id, len(old), len(new), len(old - new), len(new - old)))
+        else:
+            report.added.append(document.id)
+        records[document.id] = record
+    for target, text in new_texts:
+        write_text_atomic(target, text)
     write_gold(records.values(), path)
-    return added
+    return report
 
 
 def write_gold(records: Iterable[dict[str, Any]], path: str | Path) -> None:
+    """Write gold records sorted by document, replacing ``path`` atomically."""
     lines = [json.dumps(r, ensure_ascii=False) for r in sorted(records, key=lambda r: r["doc"])]
-    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_text_atomic(path, "\n".join(lines) + "\n")
 
 
 def gold_stats(docs: Iterable[Document]) -> str:

@@ -19,7 +19,11 @@ TRAIN_CONFIG = REPO / "configs" / "train.cfg"
 
 
 def read_config(path: str | Path | None = None) -> Config:
-    path = Path(path) if path else TRAIN_CONFIG
+    """A training config: ``path``, else ``configs/train.cfg`` of the checkout or of the installed package."""
+    if path is None:
+        installed = Path(__file__).resolve().parent.parent / "configs" / "train.cfg"
+        path = TRAIN_CONFIG if TRAIN_CONFIG.is_file() else installed
+    path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"training config {path} not found")
     return Config().from_disk(path)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import regex
 from spacy.language import Language
@@ -22,6 +23,13 @@ LOOKALIKES = {
 }
 
 
+# a group whose body ends in an unbounded repeat and that is repeated itself: (a+)+, (\w*)*
+NESTED_QUANTIFIER = regex.compile(r"\((?:\?:)?[^()]*(?<!\\)[+*]\)(?:[+*]|\{\d*,\})(?![+?])")
+ADVERSARIAL_LENGTH = 3000
+SLOW_SECONDS = 0.25
+CANDIDATE_LENGTH = 200  # longer than any mention
+
+
 @dataclass
 class CheckResult:
     lexicon_entries: int
@@ -29,14 +37,67 @@ class CheckResult:
     patterns: int
     context_rules: int
     failures: list[str]
+    warnings: list[str] = field(default_factory=list)
+
+
+def adversarial_inputs(source: str, length: int = ADVERSARIAL_LENGTH) -> list[str]:
+    """Long runs of the characters a pattern names (and a few common ones), each ended by a character it may not expect."""
+    literal = [c for c in dict.fromkeys(regex.sub(r"\\.|\[\^?|\(\?[:=!<]{1,2}|\{\d*,?\d*\}", "", source))
+               if c.isalnum() or c in "-/.%~ "][:24]
+    chars = list(dict.fromkeys(literal + ["a", "A", "1", "中", " ", "%", "-"]))
+    inputs = [c * length + "\u0000" for c in chars]
+    inputs += [(a + b) * (length // 2) + "\u0000" for a, b in zip(chars, chars[1:])]
+    return inputs
+
+
+def _seconds(pattern, text: str) -> float:
+    start = time.perf_counter()
+    try:
+        for _ in pattern.finditer(text, timeout=SLOW_SECONDS * 4):
+            pass
+    except TimeoutError:
+        pass
+    return time.perf_counter() - start
+
+
+def lint_regex(where: str, name: str, pattern, length: int = ADVERSARIAL_LENGTH) -> tuple[list[str], list[str]]:
+    """Time one compiled regex on adversarial inputs (failures) and flag nested quantifiers (warnings).
+
+    A regex fails when it is slow on such input and its time grows faster than the input: twice the
+    text taking more than three times as long is backtracking, which explodes on a long piece.
+    """
+    failures, warnings = [], []
+    nested = NESTED_QUANTIFIER.search(pattern.pattern)
+    if nested:
+        warnings.append(f"{where} {name}: nested quantifier {nested.group()!r} can backtrack catastrophically; "
+                        "make the inner repeat possessive (a++) or atomic")
+    for text in adversarial_inputs(pattern.pattern, length):
+        full = _seconds(pattern, text)
+        if full < SLOW_SECONDS / 10:
+            continue
+        half = _seconds(pattern, text[: len(text) // 2] + text[-1])
+        if full >= SLOW_SECONDS * 4 or (full > SLOW_SECONDS / 2 and full > 3 * half):
+            failures.append(f"{where} {name}: took {full:.2f} s on {len(text)} repeated {text[:2]!r} characters and "
+                            f"{half:.2f} s on half of them (backtracking); the pipeline would stop on such text")
+            break
+    return failures, warnings
 
 
 def check_rules() -> CheckResult:
-    """Validate every rule file (raises RuleError on the first broken line) and run all examples."""
+    """Validate every rule file (raises RuleError on the first broken line), run all examples, time every regex."""
     entries = load_lexicons()
     patterns = load_span_patterns()
     rules = load_context_rules()
-    return CheckResult(len(entries), len(lexicon_files()), len(patterns), len(rules), check_examples(patterns, rules))
+    failures, warnings = check_examples(patterns, rules), []
+    # span patterns run over whole pieces; context rules over a candidate's window (and the candidate)
+    regexes = [(p.where, p.name, p.regex, ADVERSARIAL_LENGTH) for p in patterns]
+    regexes += [(r.where, r.name, r.regex, r.window + CANDIDATE_LENGTH) for r in rules]
+    regexes += [(r.where, r.name + " (text)", r.text, CANDIDATE_LENGTH) for r in rules if r.text is not None]
+    for where, name, pattern, length in regexes:
+        bad, odd = lint_regex(where, name, pattern, length)
+        failures += bad
+        warnings += odd
+    return CheckResult(len(entries), len(lexicon_files()), len(patterns), len(rules), failures, warnings)
 
 
 def explain(nlp: Language, text: str) -> tuple[list[tuple[int, int, str, str, str]], list[tuple[str, str, int]]]:

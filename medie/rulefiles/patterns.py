@@ -38,6 +38,17 @@ from ..text.normalize import normalize
 from . import RuleError, rules_dir
 
 EXAMPLE = regex.compile(r"\[([^\[\]]+)\]")
+# seconds a user regex may take on one piece of text (or one candidate's context) before the run stops
+REGEX_TIMEOUT = 2.0
+
+
+def too_slow(where: str, name: str, length: int) -> RuleError:
+    """The error for a rule whose regex exceeded :data:`REGEX_TIMEOUT` (catastrophic backtracking)."""
+    path, _, line = where.rpartition(":")
+    return RuleError(path, int(line) if line.isdigit() else None,
+                     f"rule {name!r} took longer than {REGEX_TIMEOUT:g} s on {length} characters "
+                     "(a regex that backtracks catastrophically, e.g. nested quantifiers like (a+)+); "
+                     "run `medie rules check` and rewrite it")
 
 
 @dataclass(frozen=True)
@@ -49,12 +60,15 @@ class SpanPattern:
     where: str = ""
 
     def finditer(self, text: str):
-        """Yield (start, end) of each mention in ``text``."""
+        """Yield (start, end) of each mention in ``text``; a pattern that runs past the time limit is an error."""
         group = "m" if "m" in self.regex.groupindex else 0
-        for match in self.regex.finditer(text, overlapped=False):
-            start, end = match.span(group)
-            if start < end:
-                yield start, end
+        try:
+            for match in self.regex.finditer(text, overlapped=False, timeout=REGEX_TIMEOUT):
+                start, end = match.span(group)
+                if start < end:
+                    yield start, end
+        except TimeoutError:
+            raise too_slow(self.where, self.name, len(text)) from None
 
 
 @dataclass(frozen=True)
@@ -70,18 +84,23 @@ class ContextRule:
     text: Any = None
 
     def match(self, text: str, start: int, end: int, label: str):
-        """The regex match in the candidate's context window, or None."""
-        if label not in self.labels or (self.text is not None and not self.text.fullmatch(text, start, end)):
+        """The regex match in the candidate's context window, or None; past the time limit an error."""
+        if label not in self.labels:
             return None
-        if self.side == "left":
-            return self.regex.search(text[max(0, start - self.window) : start])
-        if self.side == "right":
-            return self.regex.search(text[end : end + self.window])
-        lo = max(0, start - self.window)
-        for m in self.regex.finditer(text[lo : end + self.window]):
-            if m.start() <= start - lo and m.end() >= end - lo:
-                return m
-        return None
+        try:
+            if self.text is not None and not self.text.fullmatch(text, start, end, timeout=REGEX_TIMEOUT):
+                return None
+            if self.side == "left":
+                return self.regex.search(text[max(0, start - self.window) : start], timeout=REGEX_TIMEOUT)
+            if self.side == "right":
+                return self.regex.search(text[end : end + self.window], timeout=REGEX_TIMEOUT)
+            lo = max(0, start - self.window)
+            for m in self.regex.finditer(text[lo : end + self.window], timeout=REGEX_TIMEOUT):
+                if m.start() <= start - lo and m.end() >= end - lo:
+                    return m
+            return None
+        except TimeoutError:
+            raise too_slow(self.where, self.name, self.window + end - start) from None
 
     def applies(self, text: str, start: int, end: int, label: str) -> bool:
         return self.match(text, start, end, label) is not None

@@ -7,6 +7,8 @@ import os
 import tempfile
 from pathlib import Path
 
+import regex
+
 BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
@@ -16,6 +18,26 @@ class TextDecodeError(ValueError):
 
 class BinaryFileError(TextDecodeError):
     """A file looks binary (NUL bytes without a UTF-16 byte-order mark)."""
+
+
+# what a wrong GB18030 reading of Latin-1 or other text looks like: a Chinese character inside a Latin
+# word (r閜onse), private-use characters, or C1 control characters
+_IMPLAUSIBLE = regex.compile(r"[A-Za-z][\p{Han}][A-Za-z]|[\p{Co}\x80-\x9f]")
+
+
+def _wide_unicode_hint(data: bytes) -> str:
+    """A hint when NUL bytes come from UTF-16 or UTF-32 text without a byte-order mark."""
+    for codec, width in (("utf-32-le", 4), ("utf-32-be", 4), ("utf-16-le", 2), ("utf-16-be", 2)):
+        if len(data) % width:
+            continue
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        printable = sum(ch.isprintable() or ch in "\n\r\t" for ch in text)
+        if text and printable / len(text) > 0.95:
+            return f"it reads as {codec.upper()} text without a byte-order mark: pass --encoding {codec}"
+    return ""
 
 
 def decode(data: bytes, name: str = "<bytes>", encoding: str | None = None) -> tuple[str, str]:
@@ -39,17 +61,26 @@ def decode(data: bytes, name: str = "<bytes>", encoding: str | None = None) -> t
                 raise TextDecodeError(f"{name}: has a {codec} byte-order mark but is not valid {codec} at byte offset {err.start}") from err
     nul = data.find(b"\x00")
     if nul >= 0:
-        raise BinaryFileError(f"{name}: binary file (NUL byte at offset {nul})")
+        hint = _wide_unicode_hint(data)
+        raise BinaryFileError(f"{name}: binary file (NUL byte at offset {nul})" + (f"; {hint}" if hint else ""))
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as utf8_err:
         try:
-            return data.decode("gb18030"), "gb18030"
+            text = data.decode("gb18030")
         except UnicodeDecodeError:
             raise TextDecodeError(
                 f"{name}: neither UTF-8 (first bad byte at offset {utf8_err.start}) nor GB18030; "
                 "pass --encoding to say which encoding it is in"
             ) from utf8_err
+        odd = _IMPLAUSIBLE.search(text)
+        if odd:
+            raise TextDecodeError(
+                f"{name}: not UTF-8 (first bad byte at offset {utf8_err.start}); read as GB18030 it has "
+                f"implausible text at character {odd.start()} ({odd.group()!r}), so that is only a guess: "
+                "pass --encoding (for example --encoding latin-1 or --encoding gb18030)"
+            ) from utf8_err
+        return text, "gb18030"
 
 
 def read_text(path: str | Path, encoding: str | None = None) -> str:
@@ -72,3 +103,12 @@ def write_text_atomic(path: str | Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def check_encodable(text: str) -> None:
+    """Raise ``ValueError`` naming the offset of a character that cannot be written as UTF-8 (a lone surrogate)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        raise ValueError(f"text has a character that is not valid Unicode text ({text[err.start]!r}, a lone surrogate) "
+                         f"at offset {err.start}") from None

@@ -29,6 +29,7 @@ from spacy.vocab import Vocab
 
 from ..labels import MAP_KEY, RAW_KEY, TEXT_KEY
 from .normalize import normalize
+from .textio import check_encodable
 
 SEGMENTERS = ("char", "pkuseg")
 PKUSEG_FILES = ("features.msgpack", "weights.npz")
@@ -117,6 +118,7 @@ class MedieTokenizer:
     def __call__(self, raw: str) -> Doc:
         if not isinstance(raw, str):
             raise TypeError(f"medie tokenizer expects str, got {type(raw).__name__}")
+        check_encodable(raw)
         norm = normalize(raw)
         words: list[str] = []
         spaces: list[bool] = []
