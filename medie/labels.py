@@ -14,5 +14,8 @@ ATTRS_KEY = "medie_attrs"
 # codes of a lexicon concept found at normalised offsets (start, end): ``(CODES_KEY, start, end)``
 CODES_KEY = "medie_codes"
 
+# names found in the other pieces of a long text, for the propagator: form -> (label, canonical)
+SEEDS_KEY = "medie_propagate_seeds"
+
 # The span group holding rule and model candidates before the resolver picks the mentions.
 CANDIDATES = "medie_candidates"

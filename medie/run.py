@@ -16,10 +16,13 @@ from typing import Any, Hashable, Iterable, Iterator
 
 from spacy.language import Language
 
+from .labels import SEEDS_KEY
 from .mention import Mention, doc_mentions
 from .text.pieces import CHUNK_CHARS, chunk_bounds
 
 MentionDict = dict[str, Any]
+# characters of context around each piece of a long text (more than any rule looks around a candidate)
+CONTEXT_MARGIN = 1000
 
 
 @dataclass(frozen=True)
@@ -36,12 +39,46 @@ class PipelineSpec:
         return load(self.path, config=dict(self.config), trained=self.trained)
 
 
-def iter_piece_mentions(nlp: Language, text: str, chunk_chars: int = CHUNK_CHARS) -> Iterator[list[Mention]]:
-    """The mentions of ``text``, one list per piece, offsets into the whole text; one piece at a time."""
+def _run(nlp: Language, text: str, seeds: dict | None = None):
+    """Run the pipeline on ``text``, handing the propagator the names found elsewhere in the document."""
+    doc = nlp.make_doc(text)
+    if seeds:
+        doc.user_data[SEEDS_KEY] = seeds
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    return doc
+
+
+def iter_piece_mentions(nlp: Language, text: str, chunk_chars: int = CHUNK_CHARS,
+                        margin: int = CONTEXT_MARGIN) -> Iterator[list[Mention]]:
+    """The mentions of ``text``, one list per piece, offsets into the whole text; one piece in memory at a time.
+
+    A text longer than ``chunk_chars`` is cut into pieces at sentence ends where it can be. Each
+    piece is processed with ``margin`` characters of the text around it, so that every rule sees
+    the same context as in the whole text, and keeps the mentions that start inside it: nothing is
+    lost or changed at a cut. A first pass over the pieces collects the names the propagator spreads,
+    so that a name found in one piece is labelled in the others as in the whole text.
+    """
     if not text.strip():
         return
-    for start, end in chunk_bounds(text, chunk_chars):
-        yield doc_mentions(nlp(text[start:end]), offset=start)
+    bounds = list(chunk_bounds(text, chunk_chars))
+    if len(bounds) == 1:
+        yield doc_mentions(nlp(text))
+        return
+    windows = [(max(0, start - margin), min(len(text), end + margin)) for start, end in bounds]
+    seeds: dict = {}
+    if "medie_propagate" in nlp.pipe_names:
+        propagator = nlp.get_pipe("medie_propagate")
+        for lo, hi in windows:
+            for form, value in propagator.forms(nlp(text[lo:hi])).items():
+                seeds.setdefault(form, value)
+    taken_to = 0
+    for (start, end), (lo, hi) in zip(bounds, windows):
+        kept = [m for m in doc_mentions(_run(nlp, text[lo:hi], seeds), offset=lo)
+                if start <= m.start < end and m.start >= taken_to]
+        if kept:
+            taken_to = max(taken_to, max(m.end for m in kept))
+        yield kept
 
 
 def document_mentions(nlp: Language, text: str, chunk_chars: int = CHUNK_CHARS) -> list[MentionDict]:

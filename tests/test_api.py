@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import medie
 from medie.text.pieces import chunk_bounds
@@ -52,3 +54,27 @@ def test_long_text_offsets_match_short_text(nlp):
     for m in mentions:
         assert text[m.start : m.end] == m.text
     assert len(mentions) == 3000 * len(medie.extract(sentence, nlp))
+
+
+def test_no_mention_is_lost_at_a_hard_cut(nlp):
+    # no sentence end near the cut: the name and the figure straddle the piece boundary
+    text = "患" * 1998 + "奥希替尼" + "治疗后缓解率为45.6%" + "患" * 50
+    whole = medie.extract(text, nlp)
+    cut = list(medie.iter_mentions(text, nlp, chunk_chars=2000))
+    assert [(m.start, m.text, m.label) for m in cut] == [(m.start, m.text, m.label) for m in whole]
+    assert ("奥希替尼", "DRUG") in {(m.text, m.label) for m in cut} and any(m.text == "45.6%" for m in cut)
+
+
+NAMES = ["靶向GPRC5D", "GPRC5D", "多发性骨髓瘤(MM)", "MM", "奥希替尼", "客观缓解率为", "45.6%", "17例患者",
+         "Ⅱ期", "治疗", "。", "，", "；", "\n", " ", "的", "HR=0.46", "QX-3021", "2022年"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(NAMES), min_size=1, max_size=80), st.integers(20, 120))
+def test_pieces_give_the_mentions_of_the_whole_text(nlp, pieces, size):
+    from medie.run import iter_piece_mentions
+
+    text = "".join(pieces)
+    whole = [m for piece in iter_piece_mentions(nlp, text, chunk_chars=10**9) for m in piece]
+    cut = [m for piece in iter_piece_mentions(nlp, text, chunk_chars=size, margin=60) for m in piece]
+    assert cut == whole

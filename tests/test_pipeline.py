@@ -158,3 +158,21 @@ def test_result_shapes_of_abstracts(rules):
     assert results["90.0%"] == {"value": 90.0, "unit": "%"}
     assert {"27例", "28例", "2例", "1.5"} <= set(results)
     assert results["1.5"]["unit"] == "月"
+
+
+MIXED = st.one_of(
+    st.sampled_from(PIECES + ["單抗聯合順鉑", "發(fā)作", "😀", "\x00", "\x07", "\u202e", "\ufffd", "𠀀", "ﬁ", "\t\t", "①"]),
+    st.characters(blacklist_categories=("Cs",)),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(MIXED, max_size=60), st.integers(10, 400))
+def test_fuzz_mixed_scripts_noise_and_piece_sizes(nlp, pieces, size):
+    text = "".join(pieces)
+    mentions = list(medie.iter_mentions(text, nlp, chunk_chars=size))
+    end = 0
+    for m in mentions:
+        assert text[m.start : m.end] == m.text and m.text
+        assert m.start >= end  # sorted, no overlaps
+        end = m.end

@@ -12,7 +12,6 @@ import json
 from pathlib import Path
 from typing import Iterable
 
-import ahocorasick
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -20,40 +19,12 @@ from ..labels import CODES_KEY
 from ..mention import doc_text
 from ..rulefiles.lexicon import LexiconEntry, load_lexicons
 from ..text.normalize import normalize
-from .candidates import candidates, cuts_latin_word
+from .candidates import Automaton, candidates, cuts_latin_word
 
 
 def _case_insensitive(form: str) -> bool:
     """Long Latin names with lower-case letters (INNs) match in any case; symbols match exactly."""
     return form.isascii() and len(form) >= 5 and any(c.islower() for c in form)
-
-
-class _Automaton:
-    """Surface forms in an Aho-Corasick automaton; :meth:`longest` gives the longest form at each start."""
-
-    def __init__(self) -> None:
-        self._automaton = ahocorasick.Automaton()
-        self._forms: set[str] = set()
-
-    def add(self, form: str, value: tuple[str, str, str, tuple[str, ...]]) -> None:
-        if form not in self._forms:  # the first entry of a form wins
-            self._forms.add(form)
-            self._automaton.add_word(form, (len(form), value))
-
-    def finish(self) -> None:
-        if self._forms:
-            self._automaton.make_automaton()
-
-    def longest(self, text: str) -> dict[int, tuple[int, tuple[str, str, str, tuple[str, ...]]]]:
-        """For each start offset with a match: (length, value) of the longest form starting there."""
-        best: dict[int, tuple[int, tuple[str, str, str, tuple[str, ...]]]] = {}
-        if not self._forms:
-            return best
-        for end, (length, value) in self._automaton.iter(text):
-            start = end - length + 1
-            if start not in best or best[start][0] < length:
-                best[start] = (length, value)
-        return best
 
 
 @Language.factory("medie_lexicon", default_config={"exclude_sources": []})
@@ -70,7 +41,7 @@ class LexiconMatcher:
         self._build()
 
     def _build(self) -> None:
-        self.exact, self.folded = _Automaton(), _Automaton()
+        self.exact, self.folded = Automaton(), Automaton()
         for e in self.entries:
             form = normalize(e.form).text
             if not form:

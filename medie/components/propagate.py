@@ -7,7 +7,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..mention import doc_text
-from .candidates import cuts_latin_word
+from ..labels import SEEDS_KEY
+from .candidates import Automaton, cuts_latin_word
 
 NAME_LABELS = ("DRUG", "TARGET", "DISEASE", "TRIAL")
 # a bracketed note that is a unit (吗啡(mg/kg)) is not an abbreviation of the name before it
@@ -29,7 +30,8 @@ class Propagator:
     def __init__(self, name: str, labels: list[str]) -> None:
         self.name, self.labels = name, set(labels)
 
-    def __call__(self, doc: Doc) -> Doc:
+    def forms(self, doc: Doc) -> dict[str, tuple[str, str]]:
+        """The names this component spreads in ``doc``: form → (label, canonical)."""
         text = doc_text(doc)
         forms: dict[str, tuple[str, str]] = {}
         for ent in doc.ents:
@@ -40,20 +42,27 @@ class Propagator:
             m = _ABBREV.match(text[ent.end_char : ent.end_char + 40])
             if m and not _UNIT.fullmatch(m.group(1)):
                 forms.setdefault(m.group(1), (ent.label_, ent.kb_id_))
-        forms = {f: v for f, v in forms.items() if len(f) >= 2}
+        return {f: v for f, v in forms.items() if len(f) >= 2}
+
+    def __call__(self, doc: Doc) -> Doc:
+        forms = self.forms(doc)
+        for form, value in doc.user_data.get(SEEDS_KEY, {}).items():  # names found in other pieces of a long text
+            forms.setdefault(form, value)
         if not forms:
             return doc
+        text = doc_text(doc)
+        automaton = Automaton()
+        for form, value in forms.items():
+            automaton.add(form, value)
+        automaton.finish()
         taken = bytearray(len(doc))
         for ent in doc.ents:
             taken[ent.start : ent.end] = b"\x01" * len(ent)
         added = []
-        pattern = regex.compile("|".join(regex.escape(f) for f in sorted(forms, key=len, reverse=True)))
-        for m in pattern.finditer(text):
-            start, end = m.span()
+        for start, end, (label, canonical) in automaton.scan(text):
             if cuts_latin_word(text, start, end):
                 continue
-            label, canonical = forms[m.group()]
-            span = doc.char_span(start, end, label=label, kb_id=canonical, span_id=f"propagate:{m.group()}")
+            span = doc.char_span(start, end, label=label, kb_id=canonical, span_id=f"propagate:{text[start:end]}")
             if span is None or any(taken[span.start : span.end]):
                 continue
             taken[span.start : span.end] = b"\x01" * len(span)
