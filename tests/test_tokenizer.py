@@ -53,3 +53,10 @@ def test_pkuseg_segments_words_and_splits_scripts(tmp_path):
     assert "CD19" in tokens and "治疗" in tokens
     nlp.to_disk(tmp_path / "pk")
     assert words(medie.load(tmp_path / "pk"), "接受治疗") == ["接受", "治疗"]
+
+
+def test_a_roman_numeral_character_after_latin_letters_is_its_own_token():
+    import medie
+
+    doc = medie.load(trained=False).make_doc("TrialXⅢ 期与XⅡb期")
+    assert "III" in [t.text for t in doc] and "TrialX" in [t.text for t in doc]

@@ -46,6 +46,24 @@ _PIECES = regex.compile(
 _WORD_SPLIT = regex.compile(r"(?<=[0-9])(?=[\p{Latin}\p{Greek}]{2})")
 
 
+_ROMAN = regex.compile("[\u2160-\u217f]")
+
+
+def _is_roman(ch: str) -> bool:
+    return "\u2160" <= ch <= "\u217f"
+
+
+def _roman_chunks(raw: str, src: tuple[int, ...], start: int, end: int, text: str) -> list[str]:
+    """Split a Latin run where a Roman-numeral character of the raw text begins or ends (ThrapPⅢ → ThrapP, III)."""
+    cuts = [start]
+    for i in range(start + 1, end):
+        a, b = raw[src[i - 1]], raw[src[i]]
+        if (_is_roman(a) or _is_roman(b)) and src[i - 1] != src[i]:
+            cuts.append(i)
+    cuts.append(end)
+    return [text[x:y] for x, y in zip(cuts, cuts[1:])]
+
+
 def cache_dir() -> Path:
     """Where medie keeps built models: ``$MEDIE_CACHE`` or the user cache directory."""
     env = os.environ.get("MEDIE_CACHE")
@@ -122,6 +140,7 @@ class MedieTokenizer:
         norm = normalize(raw)
         words: list[str] = []
         spaces: list[bool] = []
+        roman = _ROMAN.search(raw) is not None
         for m in _PIECES.finditer(norm.text):
             kind = m.lastgroup
             if kind == "space":
@@ -131,7 +150,8 @@ class MedieTokenizer:
             if kind == "han":
                 pieces = self._split_han(m.group())
             elif kind == "word":
-                pieces = _WORD_SPLIT.split(m.group())
+                chunks = _roman_chunks(raw, norm.src_start, m.start(), m.end(), norm.text) if roman else [m.group()]
+                pieces = [part for chunk in chunks for part in _WORD_SPLIT.split(chunk)]
             else:
                 pieces = [m.group()]
             words.extend(pieces)
