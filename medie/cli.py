@@ -192,7 +192,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.verbose and not args.cv:
         raise UsageError("--verbose is used with --cv only")
     docs = load_documents(args.corpus, args.gold)
-    _report_unscored("corpus documents without gold", documents_without_gold(args.corpus, args.gold))
+    if args.kind:
+        from .corpus.crossval import doc_kind
+
+        if args.cv:
+            raise UsageError("--kind chooses documents to score in one pass; --cv always uses all of them")
+        docs = [d for d in docs if doc_kind(d.id) == args.kind]
+    else:
+        _report_unscored("corpus documents without gold", documents_without_gold(args.corpus, args.gold))
     if args.cv:
         return _cross_validate(args, docs)
     gold = {d.id: d.spans for d in docs}
@@ -403,6 +410,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", help="write the scores as JSON here")
     p.add_argument("--errors", action="store_true", help="list false positives and negatives with context")
     p.add_argument("--cv", action="store_true", help="K-fold cross-validation: rules-only, trained-only, combined")
+    p.add_argument("--kind", choices=("seed", "news", "abstract"), help="score only the documents of this kind")
     p.add_argument("--folds", type=int, default=DEFAULT_FOLDS, help=f"with --cv: number of folds (default {DEFAULT_FOLDS})")
     p.add_argument("--external", choices=("cmeee", "cmedqaner", "yidu", "all"),
                    help="score DRUG and DISEASE on a third-party set of ../shared/external (see README)")
