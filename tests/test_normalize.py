@@ -105,3 +105,21 @@ def test_every_mapped_span_round_trips(raw, data):
     assert piece and not piece[0].isspace() and not piece[-1].isspace()
     assert normalize(piece).text == norm.text[start:end]
     assert norm.to_norm(rs, re_) == (start, end)
+
+
+@settings(max_examples=400, deadline=None)
+@given(NOISY)
+def test_bulk_normalisation_equals_the_character_by_character_reference(raw):
+    from reference_normalize import reference_normalize
+
+    a, b = reference_normalize(raw), normalize(raw)
+    assert (b.text, b.src_start, b.src_end) == (a.text, a.src_start, a.src_end)
+
+
+def test_bulk_normalisation_equals_the_reference_on_the_corpus(corpus_dir):
+    from reference_normalize import reference_normalize
+
+    for path in sorted(corpus_dir.glob("*.txt")):
+        raw = path.read_text(encoding="utf-8")
+        a, b = reference_normalize(raw), normalize(raw)
+        assert (b.text, b.src_start, b.src_end) == (a.text, a.src_start, a.src_end), path.name

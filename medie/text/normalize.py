@@ -101,31 +101,85 @@ def raw_to_norm(src_start: Sequence[int], src_end: Sequence[int], start: int, en
     return (lo, hi) if lo < hi else None
 
 
+# per character: what normalisation does with it (cached for every character seen)
+_DROP, _SPACE, _ONE, _MULTI = range(4)
+_KIND: dict[str, int] = {}
+_TRANSLATE: dict[int, str] = {}
+
+
+def _kind(ch: str) -> int:
+    kind = _KIND.get(ch)
+    if kind is None:
+        folded = _fold(ch)
+        if not folded:
+            kind = _DROP
+        elif folded.isspace():
+            kind = _SPACE
+        elif len(folded) == 1:
+            kind = _ONE
+            if folded != ch:
+                _TRANSLATE[ord(ch)] = folded
+        else:
+            kind = _MULTI
+        _KIND[ch] = kind
+    return kind
+
+
 def normalize(raw: str) -> NormalizedText:
-    """Normalise ``raw`` and keep the offset map (see module docstring)."""
+    """Normalise ``raw`` and keep the offset map (see module docstring).
+
+    Runs of ordinary characters (one character in, one out) are translated in bulk; only whitespace,
+    dropped characters, characters that fold to several, and pinyin glosses are handled one by one.
+    """
     if not isinstance(raw, str):
         raise TypeError(f"normalize() expects str, got {type(raw).__name__}")
+    special = {ch for ch in set(raw) if _kind(ch) != _ONE}
+    glosses = list(_PINYIN_GLOSS.finditer(raw)) if "(" in raw else []
+    if not special and not glosses:
+        n = len(raw)
+        return NormalizedText(raw, raw.translate(_TRANSLATE), tuple(range(n)), tuple(range(1, n + 1)))
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     pending_ws = -1  # raw index of the first character of a pending whitespace run
     prev_wide = True  # the text start behaves like a wide neighbour: leading runs are dropped
-    glossed = bytearray()
-    if "(" in raw:
-        for m in _PINYIN_GLOSS.finditer(raw):
-            if not glossed:
-                glossed = bytearray(len(raw))
-            glossed[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
-    for i, ch in enumerate(raw):
-        if glossed and glossed[i]:
+
+    def emit_run(a: int, b: int) -> None:
+        """Ordinary characters raw[a:b] (b > a)."""
+        nonlocal pending_ws, prev_wide
+        if pending_ws >= 0:
+            first = raw[a]
+            if not prev_wide and not _wide_source(first, _fold(first)):
+                out.append(" ")
+                starts.append(pending_ws)
+                ends.append(pending_ws + 1)
+            pending_ws = -1
+        out.append(raw[a:b].translate(_TRANSLATE))
+        starts.extend(range(a, b))
+        ends.extend(range(a + 1, b + 1))
+        last = raw[b - 1]
+        prev_wide = _wide_source(last, _fold(last))
+
+    events: list[tuple[int, int]] = [(m.start(), m.end()) for m in glosses]
+    if special:
+        chars = "".join(sorted(special))
+        events += [(m.start(), m.end()) for m in regex.finditer("[" + regex.escape(chars, special_only=False) + "]", raw)]
+        events.sort()
+    pos = 0
+    for a, b in events:
+        if a < pos:  # a special character inside a gloss
             continue
-        folded = _fold(ch)
-        if not folded:
+        if a > pos:
+            emit_run(pos, a)
+        pos = b
+        if b - a > 1 or _kind(raw[a]) == _DROP:  # a pinyin gloss, or a zero-width character
             continue
-        if folded.isspace():
+        ch = raw[a]
+        if _kind(ch) == _SPACE:
             if pending_ws < 0:
-                pending_ws = i
+                pending_ws = a
             continue
+        folded = _fold(ch)  # a character that folds to several
         if pending_ws >= 0:
             if not prev_wide and not _wide_source(ch, folded):
                 out.append(" ")
@@ -133,10 +187,10 @@ def normalize(raw: str) -> NormalizedText:
                 ends.append(pending_ws + 1)
             pending_ws = -1
         for c in folded:
-            if c.isspace():  # e.g. NFKC of a compatibility character containing a space
-                c = " "
-            out.append(c)
-            starts.append(i)
-            ends.append(i + 1)
+            out.append(" " if c.isspace() else c)  # e.g. NFKC of a compatibility character containing a space
+            starts.append(a)
+            ends.append(a + 1)
         prev_wide = _wide_source(ch, folded)
+    if pos < len(raw):
+        emit_run(pos, len(raw))
     return NormalizedText(raw, "".join(out), tuple(starts), tuple(ends))
