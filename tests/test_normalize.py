@@ -112,8 +112,11 @@ def test_every_mapped_span_round_trips(raw, data):
 def test_bulk_normalisation_equals_the_character_by_character_reference(raw):
     from reference_normalize import reference_normalize
 
+    from medie.text.normalize import normalized_text
+
     a, b = reference_normalize(raw), normalize(raw)
     assert (b.text, b.src_start, b.src_end) == (a.text, a.src_start, a.src_end)
+    assert normalized_text(raw) == a.text
 
 
 def test_bulk_normalisation_equals_the_reference_on_the_corpus(corpus_dir):

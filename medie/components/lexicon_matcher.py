@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 from ..labels import CODES_KEY
 from ..mention import doc_text
 from ..rulefiles.lexicon import LexiconEntry, load_lexicons
-from ..text.normalize import normalize
+from ..text.normalize import normalized_text
 from .candidates import Automaton, candidates, cuts_latin_word
 
 
@@ -42,11 +42,13 @@ class LexiconMatcher:
 
     def _build(self) -> None:
         self.exact, self.folded = Automaton(), Automaton()
+        names: dict[str, str] = {}
         for e in self.entries:
-            form = normalize(e.form).text
+            form = normalized_text(e.form)
             if not form:
                 continue
-            value = (e.label, e.canonical, f"lexicon:{Path(e.path).name}:{e.line}", e.codes)
+            name = names.get(e.path) or names.setdefault(e.path, Path(e.path).name)
+            value = (e.label, e.canonical, f"lexicon:{name}:{e.line}", e.codes)
             self.exact.add(form, value)
             if _case_insensitive(form):
                 self.folded.add(form.lower(), value)

@@ -104,6 +104,7 @@ def raw_to_norm(src_start: Sequence[int], src_end: Sequence[int], start: int, en
 # per character: what normalisation does with it (cached for every character seen)
 _DROP, _SPACE, _ONE, _MULTI = range(4)
 _KIND: dict[str, int] = {}
+_ONES: set[str] = set()  # the characters seen so far that are of kind _ONE
 _TRANSLATE: dict[int, str] = {}
 
 
@@ -117,12 +118,22 @@ def _kind(ch: str) -> int:
             kind = _SPACE
         elif len(folded) == 1:
             kind = _ONE
+            _ONES.add(ch)
             if folded != ch:
                 _TRANSLATE[ord(ch)] = folded
         else:
             kind = _MULTI
         _KIND[ch] = kind
     return kind
+
+
+def normalized_text(raw: str) -> str:
+    """``normalize(raw).text`` without building the offset map (for short strings such as lexicon forms)."""
+    for ch in set(raw).difference(_KIND):
+        _kind(ch)
+    if _ONES.issuperset(raw) and ("(" not in raw or not _PINYIN_GLOSS.search(raw)):
+        return raw.translate(_TRANSLATE)
+    return normalize(raw).text
 
 
 def normalize(raw: str) -> NormalizedText:
@@ -133,7 +144,10 @@ def normalize(raw: str) -> NormalizedText:
     """
     if not isinstance(raw, str):
         raise TypeError(f"normalize() expects str, got {type(raw).__name__}")
-    special = {ch for ch in set(raw) if _kind(ch) != _ONE}
+    chars = set(raw)
+    for ch in chars.difference(_KIND):
+        _kind(ch)
+    special = chars.difference(_ONES)
     glosses = list(_PINYIN_GLOSS.finditer(raw)) if "(" in raw else []
     if not special and not glosses:
         n = len(raw)
