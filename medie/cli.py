@@ -7,10 +7,11 @@ import json
 import os
 import sys
 import tempfile
+from contextlib import ExitStack, closing
 from pathlib import Path
 from typing import Iterator, TextIO
 
-from .text.textio import TextDecodeError, decode, read_text, write_text_atomic
+from .text.textio import TextDecodeError, decode, read_text, text_files, write_text_atomic
 
 PROGRESS_MIN_FILES = 5
 DEFAULT_FOLDS = 5
@@ -19,11 +20,6 @@ EXIT_SKIPPED = 3  # a folder run that skipped files it could not read
 
 class UsageError(ValueError):
     """Options that do not go together; reported like argparse's own errors (exit status 2)."""
-
-
-def text_files(folder: Path) -> list[Path]:
-    """Every ``.txt`` file below ``folder`` (any case: ``A.TXT`` too), sorted."""
-    return sorted(p for p in folder.rglob("*") if p.suffix.lower() == ".txt" and p.is_file())
 
 
 class _Output:
@@ -135,8 +131,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
     path = Path(args.path)
     if args.n_process < 1:
         raise UsageError(f"--n-process must be 1 or more, got {args.n_process}")
+    if args.dask and args.n_process > 1:
+        raise UsageError("--dask runs on the cluster's workers; it does not combine with --n-process")
     spec = PipelineSpec()
-    nlp = spec.load() if args.n_process == 1 else None
+    nlp = spec.load() if args.n_process == 1 and not args.dask else None
     texts: dict[str, str] = {}
     problems: list[str] = []
     processed = 0
@@ -158,10 +156,18 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 texts[doc_id] = text
             yield doc_id, text
 
-    with _Output(args.output) as out:
+    with ExitStack() as stack:
+        out = stack.enter_context(_Output(args.output))
         writer = {"jsonl": lambda: _JsonlWriter(out), "tsv": lambda: _TsvWriter(out),
                   "html": lambda: _HtmlWriter(out, texts)}[args.format]()
-        for doc_id, mentions in extract_documents(readable(), nlp=nlp, spec=spec, n_process=args.n_process):
+        if args.dask:
+            from .distributed import connect, iter_documents
+
+            client = stack.enter_context(closing(connect(args.dask)))
+            results = iter_documents(readable(), client, spec=spec)
+        else:
+            results = extract_documents(readable(), nlp=nlp, spec=spec, n_process=args.n_process)
+        for doc_id, mentions in results:
             writer.begin(doc_id)
             for m in mentions:
                 writer.mention(doc_id, m)
@@ -401,6 +407,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", "-o", help="write here instead of stdout")
     p.add_argument("--encoding", help="input encoding (default: detect UTF-8/UTF-16 BOM, UTF-8, GB18030)")
     p.add_argument("--n-process", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--dask", metavar="ADDRESS", help="run on a Dask cluster: local, local:N or tcp://HOST:PORT "
+                   "(pip install 'medie[dask]')")
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("evaluate", help="score the pipeline or a predictions file against the gold")

@@ -1,4 +1,4 @@
-"""Running medie on a Dask cluster: one task per document, results in input order.
+"""Running medie on a Dask cluster: documents grouped into tasks, results in input order.
 
 Each worker process loads the pipeline once, from a picklable :class:`~medie.run.PipelineSpec`
 (:func:`medie.run.pipeline_for`), and sends back plain mention dicts; the ``nlp`` object never
@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Hashable, Iterable, Iterator, Union
 
 from .mention import Mention
-from .run import MentionDict, PipelineSpec, _task
+from .run import MentionDict, PipelineSpec, _batch_task, _task
 from .text.pieces import CHUNK_CHARS
-from .text.textio import TextDecodeError, read_text
+from .text.textio import TextDecodeError, read_text, text_files
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -35,6 +35,8 @@ __all__ = ["DEFAULT_LOCAL_WORKERS", "connect", "extract", "iter_documents"]
 
 DEFAULT_LOCAL_WORKERS = 2
 WINDOW_PER_THREAD = 4
+# documents are grouped into tasks of about this many characters: a task costs a few milliseconds
+BATCH_CHARS = 20_000
 # Texts longer than this are scattered to a worker first instead of riding in the task itself,
 # so that the scheduler never holds them (and Dask does not warn about a large graph).
 SCATTER_CHARS = 1_000_000
@@ -128,8 +130,25 @@ def _default_window(client: Client) -> int:
     return WINDOW_PER_THREAD * max(1, threads)
 
 
+def _batches(items: Iterable[tuple[Hashable, str]], batch_chars: int) -> Iterator[list[tuple[Hashable, str]]]:
+    """Consecutive documents grouped until a group holds ``batch_chars`` characters (a long one alone)."""
+    batch: list[tuple[Hashable, str]] = []
+    size = 0
+    for key, text in items:
+        if not isinstance(text, str):
+            raise TypeError(f"document {key!r}: medie expects text as str, got {type(text).__name__}")
+        if batch and size + len(text) > batch_chars:
+            yield batch
+            batch, size = [], 0
+        batch.append((key, text))
+        size += len(text)
+    if batch:
+        yield batch
+
+
 def _iter_dicts(items: Iterable[tuple[Hashable, str]], client: Client, spec: PipelineSpec,
-                window: int | None, chunk_chars: int) -> Iterator[tuple[Hashable, list[MentionDict]]]:
+                window: int | None, chunk_chars: int,
+                batch_chars: int = BATCH_CHARS) -> Iterator[tuple[Hashable, list[MentionDict]]]:
     """Like :func:`iter_documents`, but with the workers' mention dicts as they come back."""
     if window is None:
         window = _default_window(client)
@@ -137,33 +156,34 @@ def _iter_dicts(items: Iterable[tuple[Hashable, str]], client: Client, spec: Pip
         raise ValueError(f"window must be 1 or more, got {window}")
     run_id = uuid.uuid4().hex[:12]
     pending: deque = deque()
-    source = iter(items)
+    source = _batches(items, batch_chars)
     submitted = 0
     try:
         while True:
             while len(pending) < window:
-                item = next(source, None)
-                if item is None:
+                batch = next(source, None)
+                if batch is None:
                     break
-                key, text = item
-                if not isinstance(text, str):
-                    raise TypeError(f"document {key!r}: medie expects text as str, got {type(text).__name__}")
-                data = client.scatter(text, hash=False) if len(text) > SCATTER_CHARS else text
-                future = client.submit(_task, spec, chunk_chars, key, data, pure=False,
-                                       key=f"medie-document-{run_id}-{submitted}")
-                pending.append((key, future))
+                if len(batch) == 1 and len(batch[0][1]) > SCATTER_CHARS:
+                    key, text = batch[0]
+                    future = client.submit(_task, spec, chunk_chars, key, client.scatter(text, hash=False), pure=False,
+                                           key=f"medie-document-{run_id}-{submitted}")
+                else:
+                    future = client.submit(_batch_task, spec, chunk_chars, batch, pure=False,
+                                           key=f"medie-documents-{run_id}-{submitted}")
+                pending.append(([key for key, _ in batch], future))
                 submitted += 1
             if not pending:
                 return
-            key, future = pending.popleft()
+            keys, future = pending.popleft()
             try:
-                _, dicts = future.result()
+                result = future.result()
             except Exception as err:
                 if hasattr(err, "add_note"):
-                    err.add_note(f"medie: while extracting document {key!r} on a Dask worker")
+                    err.add_note(f"medie: while extracting document(s) {keys[:3]!r} on a Dask worker")
                 raise
             del future
-            yield key, dicts
+            yield from ([result] if isinstance(result, tuple) else result)
     finally:
         if pending:
             try:
@@ -173,17 +193,19 @@ def _iter_dicts(items: Iterable[tuple[Hashable, str]], client: Client, spec: Pip
 
 
 def iter_documents(items: Iterable[tuple[Hashable, str]], client: Client, *, spec: PipelineSpec | None = None,
-                   window: int | None = None, chunk_chars: int = CHUNK_CHARS) -> Iterator[tuple[Hashable, list[Mention]]]:
+                   window: int | None = None, chunk_chars: int = CHUNK_CHARS,
+                   batch_chars: int = BATCH_CHARS) -> Iterator[tuple[Hashable, list[Mention]]]:
     """Yield ``(key, mentions)`` for each ``(key, text)`` item, strictly in input order.
 
-    One Dask task per document runs :func:`medie.run`'s worker function: the worker loads the
-    pipeline of ``spec`` (default :class:`PipelineSpec()`) once per process and returns plain
-    mention dicts. At most ``window`` documents (default 4 × the cluster's worker threads) are
-    submitted and not yet yielded; items are read from ``items`` only as room frees up.
+    Consecutive documents are grouped into tasks of about ``BATCH_CHARS`` characters (a long one
+    alone); each task runs :func:`medie.run`'s worker function: the worker loads the pipeline of
+    ``spec`` (default :class:`PipelineSpec()`) once per process and returns plain mention dicts.
+    At most ``window`` tasks (default 4 × the cluster's worker threads) are submitted and not yet
+    yielded; items are read from ``items`` only as room frees up.
     """
     _require_distributed()
     spec = spec or PipelineSpec()
-    for key, dicts in _iter_dicts(items, client, spec, window, chunk_chars):
+    for key, dicts in _iter_dicts(items, client, spec, window, chunk_chars, batch_chars):
         yield key, [Mention(**d) for d in dicts]
 
 
@@ -208,11 +230,6 @@ def _as_path(item: Any) -> Path | None:
     return None
 
 
-def _text_files(folder: Path) -> list[Path]:
-    """Every ``.txt`` file below ``folder``, any case (``A.TXT`` too), sorted: what ``medie extract`` reads."""
-    return sorted(p for p in folder.rglob("*") if p.suffix.lower() == ".txt" and p.is_file())
-
-
 def _sources(paths_or_texts: Source | Iterable[Source], encoding: str | None) -> Iterator[tuple[Hashable, str]]:
     """``(id, text)`` for each input: files and every ``*.txt`` under folders read lazily, texts as given."""
     if isinstance(paths_or_texts, (str, os.PathLike)):
@@ -222,7 +239,7 @@ def _sources(paths_or_texts: Source | Iterable[Source], encoding: str | None) ->
         if path is None:
             yield index, item
         elif path.is_dir():
-            for file in _text_files(path):
+            for file in text_files(path):
                 try:
                     text = read_text(file, encoding)
                 except TextDecodeError as err:  # as `medie extract FOLDER` does: skip and say so

@@ -102,6 +102,13 @@ def _task(spec: PipelineSpec, chunk_chars: int, key: Hashable, text: str) -> tup
     return key, document_mentions(pipeline_for(spec), text, chunk_chars)
 
 
+def _batch_task(spec: PipelineSpec, chunk_chars: int,
+                items: list[tuple[Hashable, str]]) -> list[tuple[Hashable, list[MentionDict]]]:
+    """Several short documents in one task (a task costs a few milliseconds on a cluster)."""
+    nlp = pipeline_for(spec)
+    return [(key, document_mentions(nlp, text, chunk_chars)) for key, text in items]
+
+
 def extract_documents(items: Iterable[tuple[Hashable, str]], *, nlp: Language | None = None,
                       spec: PipelineSpec | None = None, n_process: int = 1, window: int | None = None,
                       chunk_chars: int = CHUNK_CHARS) -> Iterator[tuple[Hashable, Iterator[Mention]]]:

@@ -72,10 +72,13 @@ def test_pieces_and_small_window_keep_order(client, folder, nlp):
             yield item
 
     got = []
-    for key, mentions in iter_documents(source(), client, window=3, chunk_chars=300, spec=PipelineSpec()):
+    for key, mentions in iter_documents(source(), client, window=3, chunk_chars=300, spec=PipelineSpec(), batch_chars=1):
         got.append((key, [m.to_dict() for m in mentions]))
-        assert pulled <= len(got) + 3  # never more than the window read ahead
+        assert pulled <= len(got) + 3 + 1  # never more than the window read ahead (and the next batch begun)
     assert got == expected
+    # grouped into tasks of several documents: same results, in order
+    grouped = [(key, [m.to_dict() for m in mentions]) for key, mentions in iter_documents(items, client, chunk_chars=300)]
+    assert grouped == expected
 
 
 def test_long_texts_are_scattered_to_the_workers_first(client, folder, nlp, monkeypatch):
@@ -90,12 +93,12 @@ def test_long_texts_are_scattered_to_the_workers_first(client, folder, nlp, monk
 
 def test_stopping_early_cancels_the_rest(client, folder):
     items = _items(folder)
-    stream = iter_documents(items, client, window=4)
+    stream = iter_documents(items, client, window=4, batch_chars=1)
     first = next(stream)
     assert first[0] == items[0][0]
-    assert any(str(k).startswith("medie-document-") for k in client.futures)
+    assert any(str(k).startswith("medie-document") for k in client.futures)
     stream.close()
-    assert not any(str(k).startswith("medie-document-") for k in client.futures)
+    assert not any(str(k).startswith("medie-document") for k in client.futures)
 
 
 def test_extract_on_texts_folders_and_files(client, folder, nlp):
@@ -147,3 +150,13 @@ def test_missing_dask_says_how_to_install(monkeypatch):
         connect("local")
     with pytest.raises(ImportError, match=r"pip install 'medie\[dask\]'"):
         next(iter_documents([(0, SENTENCE)], client=None))
+
+
+def test_cli_dask_output_is_byte_identical_to_the_serial_run(folder, tmp_path, capsys):
+    from medie.cli import main
+
+    serial, dask_out = tmp_path / "serial.jsonl", tmp_path / "dask.jsonl"
+    assert main(["extract", str(folder), "-o", str(serial)]) == 0
+    assert main(["extract", str(folder), "--dask", "local:2", "-o", str(dask_out)]) == 0
+    assert dask_out.read_bytes() == serial.read_bytes()
+    assert main(["extract", str(folder), "--dask", "local:2", "--n-process", "2"]) == 2

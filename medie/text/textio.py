@@ -83,6 +83,11 @@ def decode(data: bytes, name: str = "<bytes>", encoding: str | None = None) -> t
         return text, "gb18030"
 
 
+def text_files(folder: Path) -> list[Path]:
+    """Every ``.txt`` file below ``folder`` (any case: ``A.TXT`` too), sorted: what a folder run reads."""
+    return sorted(p for p in Path(folder).rglob("*") if p.suffix.lower() == ".txt" and p.is_file())
+
+
 def read_text(path: str | Path, encoding: str | None = None) -> str:
     """Read a text file, detecting its encoding (see :func:`decode`)."""
     path = Path(path)
