@@ -21,9 +21,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import deque
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
+
+from medie.run import in_order
 
 REPO = Path(__file__).resolve().parent.parent
 SIZES_MB = (2, 20, 50)
@@ -81,32 +82,12 @@ def pool_windowed(n_process: int, fn: Callable, args: list, window: int) -> Iter
     import multiprocessing
 
     with multiprocessing.get_context("spawn").Pool(n_process) as pool:
-        pending: deque = deque()
-        source = iter(args)
-        while True:
-            while len(pending) < window:
-                a = next(source, None)
-                if a is None:
-                    break
-                pending.append(pool.apply_async(fn, a))
-            if not pending:
-                return
-            yield pending.popleft().get()
+        yield from in_order(lambda a: pool.apply_async(fn, a), lambda r: r.get(), args, window)
 
 
 def dask_windowed(client, fn: Callable, args: list, window: int) -> Iterator:
     """``fn(*a)`` for each ``a`` in order on Dask, at most ``window`` in flight, like medie.distributed."""
-    pending: deque = deque()
-    source = iter(args)
-    while True:
-        while len(pending) < window:
-            a = next(source, None)
-            if a is None:
-                break
-            pending.append(client.submit(fn, *a, pure=False))
-        if not pending:
-            return
-        yield pending.popleft().result()
+    yield from in_order(lambda a: client.submit(fn, *a, pure=False), lambda f: f.result(), args, window)
 
 
 def part_a(docs: list[tuple[str, str]], repeats: int, rounds: int) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import multiprocessing
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, Hashable, Iterable, Iterator
+from typing import Any, Callable, Hashable, Iterable, Iterator
 
 from spacy.language import Language
 
@@ -39,12 +39,15 @@ class PipelineSpec:
         return load(self.path, config=dict(self.config), trained=self.trained)
 
 
-def _run(nlp: Language, text: str, seeds: dict | None = None):
-    """Run the pipeline on ``text``, handing the propagator the names found elsewhere in the document."""
+def _run(nlp: Language, text: str, seeds: dict | None = None, until: str | None = None):
+    """Run the pipeline on ``text`` (up to the component ``until``, not included), handing the
+    propagator the names found elsewhere in the document."""
     doc = nlp.make_doc(text)
     if seeds:
         doc.user_data[SEEDS_KEY] = seeds
-    for _, proc in nlp.pipeline:
+    for name, proc in nlp.pipeline:
+        if name == until:
+            break
         doc = proc(doc)
     return doc
 
@@ -69,8 +72,8 @@ def iter_piece_mentions(nlp: Language, text: str, chunk_chars: int = CHUNK_CHARS
     seeds: dict = {}
     if "medie_propagate" in nlp.pipe_names:
         propagator = nlp.get_pipe("medie_propagate")
-        for lo, hi in windows:
-            for form, value in propagator.forms(nlp(text[lo:hi])).items():
+        for lo, hi in windows:  # the names are known once the resolver has run
+            for form, value in propagator.forms(_run(nlp, text[lo:hi], until="medie_propagate")).items():
                 seeds.setdefault(form, value)
     taken_to = 0
     for (start, end), (lo, hi) in zip(bounds, windows):
@@ -126,18 +129,22 @@ def extract_documents(items: Iterable[tuple[Hashable, str]], *, nlp: Language | 
             yield key, (m for piece in iter_piece_mentions(pipeline, text, chunk_chars) for m in piece)
         return
     spec = spec or PipelineSpec()
-    window = window or 4 * n_process
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(n_process) as pool:
-        pending: deque = deque()
-        source = iter(items)
-        while True:
-            while len(pending) < window:
-                item = next(source, None)
-                if item is None:
-                    break
-                pending.append(pool.apply_async(_task, (spec, chunk_chars, *item)))
-            if not pending:
-                return
-            key, dicts = pending.popleft().get()
+    with multiprocessing.get_context("spawn").Pool(n_process) as pool:
+        submit = lambda item: pool.apply_async(_task, (spec, chunk_chars, *item))  # noqa: E731
+        for key, dicts in in_order(submit, lambda result: result.get(), items, window or 4 * n_process):
             yield key, (Mention(d["start"], d["end"], d["label"], d["text"], d["attrs"]) for d in dicts)
+
+
+def in_order(submit: Callable[[Any], Any], collect: Callable[[Any], Any], items: Iterable[Any],
+             window: int) -> Iterator[Any]:
+    """Submit items as room frees up, at most ``window`` pending, and collect the results in input order."""
+    pending: deque = deque()
+    source = iter(items)
+    while True:
+        for item in source:
+            pending.append(submit(item))
+            if len(pending) >= window:
+                break
+        if not pending:
+            return
+        yield collect(pending.popleft())
