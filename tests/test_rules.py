@@ -112,3 +112,19 @@ def test_hostile_regex_is_flagged_and_stops_the_run(tmp_path, monkeypatch, capsy
     nlp = medie.load(trained=False)
     with pytest.raises(RuleError, match=r"drug\.jsonl:\d+: rule 'greedy' took longer than"):
         medie.extract("a" * 4999 + "b", nlp)
+
+
+def test_requires_skips_texts_without_the_trigger_and_is_validated(tmp_path):
+    path = tmp_path / "p.jsonl"
+    path.write_text(json.dumps({"name": "mark", "label": "DRUG", "pattern": "[A-Z][a-z]+(?=®)", "requires": ["®"],
+                                "examples": {"match": ["[Xylo]®"]}}) + "\n", encoding="utf-8")
+    pat = read_span_patterns(path)[0]
+    assert list(pat.finditer("Xylo® and Zeta")) == [(0, 4)] and list(pat.finditer("Xylo and Zeta")) == []
+    path.write_text(json.dumps({"name": "mark", "label": "DRUG", "pattern": "X", "requires": ["®"],
+                                "examples": {"match": ["[X]"]}}) + "\n", encoding="utf-8")
+    with pytest.raises(RuleError, match=r"p\.jsonl:1: match example '\[X\]' contains none of 'requires'"):
+        read_span_patterns(path)
+    path.write_text(json.dumps({"name": "mark", "label": "DRUG", "pattern": "X", "requires": "®",
+                                "examples": {"match": ["[X]"]}}) + "\n", encoding="utf-8")
+    with pytest.raises(RuleError, match="'requires' must be a list"):
+        read_span_patterns(path)

@@ -29,12 +29,19 @@ class ContextFilter:
 
     def __init__(self, name: str, path: Path) -> None:
         self.name, self.path = name, path
-        self.rules: list[ContextRule] = load_context_rules(path)
+        self._set_rules(load_context_rules(path))
+
+    def _set_rules(self, rules: list[ContextRule]) -> None:
+        self.rules = rules
+        self.by_label: dict[str, list[ContextRule]] = {}  # the rules of each label, in file order
+        for rule in rules:
+            for label in rule.labels:
+                self.by_label.setdefault(label, []).append(rule)
 
     def __call__(self, doc: Doc) -> Doc:
         text, kept = doc_text(doc), []
         for span in candidates(doc):
-            for rule in self.rules:
+            for rule in self.by_label.get(span.label_, ()):
                 m = rule.match(text, span.start_char, span.end_char, span.label_)
                 if m is None:
                     continue
@@ -64,5 +71,5 @@ class ContextFilter:
 
     def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> "ContextFilter":
         self.path = Path(path) / "context.jsonl"
-        self.rules = load_context_rules(self.path)
+        self._set_rules(load_context_rules(self.path))
         return self

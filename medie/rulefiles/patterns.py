@@ -6,7 +6,9 @@ A span pattern line::
      "examples": {"match": ["一项[II期]临床试验"], "nomatch": ["晚期患者"]}}
 
 The optional named group ``m`` is the mention; otherwise the whole match is. In ``match``
-examples the expected mention is written in square brackets.
+examples the expected mention is written in square brackets. The optional ``requires`` lists
+strings of which a text must contain one for the pattern to run at all (``["®", "™"]`` for a
+brand-mark pattern): a cheap skip for patterns whose trigger is rare.
 
 A context rule line::
 
@@ -58,9 +60,15 @@ class SpanPattern:
     regex: Any
     examples: dict[str, list[str]] = field(default_factory=dict, compare=False)
     where: str = ""
+    requires: tuple[str, ...] = ()
 
     def finditer(self, text: str):
-        """Yield (start, end) of each mention in ``text``; a pattern that runs past the time limit is an error."""
+        """Yield (start, end) of each mention in ``text``; a pattern that runs past the time limit is an error.
+
+        A pattern with ``requires`` runs only on texts that contain one of those strings.
+        """
+        if self.requires and not any(s in text for s in self.requires):
+            return
         group = "m" if "m" in self.regex.groupindex else 0
         try:
             for match in self.regex.finditer(text, overlapped=False, timeout=REGEX_TIMEOUT):
@@ -152,12 +160,19 @@ def read_span_patterns(path: Path) -> list[SpanPattern]:
             raise RuleError(path, lineno, f"missing or duplicate rule name {name!r}")
         if label not in LABELS:
             raise RuleError(path, lineno, f"unknown label {label!r}")
-        unknown = set(rec) - {"name", "label", "pattern", "examples", "comment"}
+        unknown = set(rec) - {"name", "label", "pattern", "examples", "comment", "requires"}
         if unknown:
             raise RuleError(path, lineno, f"unknown field(s) {', '.join(sorted(unknown))}")
+        requires = rec.get("requires", [])
+        if not isinstance(requires, list) or any(not isinstance(r, str) or not r for r in requires):
+            raise RuleError(path, lineno, "'requires' must be a list of non-empty strings")
+        examples = _examples(path, lineno, rec)
+        for ex in examples["match"]:
+            if requires and not any(normalize(r).text in normalize(ex).text for r in requires):
+                raise RuleError(path, lineno, f"match example {ex!r} contains none of 'requires' {requires}")
         names.add(name)
         out.append(SpanPattern(name, label, _compile(path, lineno, rec.get("pattern")),
-                               _examples(path, lineno, rec), f"{path}:{lineno}"))
+                               examples, f"{path}:{lineno}", tuple(normalize(r).text for r in requires)))
     return out
 
 
