@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..text.textio import write_text_atomic
 from .gold import CorpusError, Document, check_spans, read_raw
 
 FORMATS = ("doccano", "labelstudio", "brat")
@@ -157,16 +158,16 @@ def read_any(fmt: str, path: Path) -> list[Document]:
 
 
 def write_any(fmt: str, docs: list[Document], path: Path) -> None:
+    """Export ``docs``; every file is written to a temporary file and renamed, so a failure keeps the old one."""
     if fmt == "doccano":
-        path.write_text(to_doccano(docs), encoding="utf-8")
+        write_text_atomic(path, to_doccano(docs))
     elif fmt == "labelstudio":
-        path.write_text(to_labelstudio(docs), encoding="utf-8")
+        write_text_atomic(path, to_labelstudio(docs))
     elif fmt == "brat":
         path.mkdir(parents=True, exist_ok=True)
         for d in docs:
             stem = Path(d.id).stem
-            with open(path / f"{stem}.txt", "w", encoding="utf-8", newline="") as fh:
-                fh.write(d.text)
-            (path / f"{stem}.ann").write_text(to_brat(d), encoding="utf-8")
+            write_text_atomic(path / f"{stem}.txt", d.text)
+            write_text_atomic(path / f"{stem}.ann", to_brat(d))
     else:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
