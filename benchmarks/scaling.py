@@ -186,7 +186,7 @@ def peak_rss(cmd: list[str]) -> tuple[float, float, int]:
 
 
 def part_b(docs: list[tuple[str, str]], sizes: tuple[float, ...]) -> None:
-    print(f"(b) peak RSS of `medie extract FILE -o OUT` (one process), input = corpus text repeated")
+    print("(b) peak RSS of `medie extract FILE -o OUT` (one process), input = corpus text repeated")
     print(f"{'input MB':>9} {'chars':>12} {'peak RSS MB':>12} {'over tiny MB':>13} {'per input MB':>13} {'s':>7} {'out MB':>7}")
     with tempfile.TemporaryDirectory(prefix="medie-scaling-") as tmp:
         base = None

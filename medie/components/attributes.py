@@ -25,7 +25,7 @@ _UNITS = {"%": "%", "个月": "月", "月": "月", "年": "年", "周": "周", "
 _UNIT_WORDS = r"%|个月|月|年|周|星期|天|日|倍|例次|例|名|人|次|个|位|分|成|磅"
 _LATIN_UNIT = r"kPa|mmHg|μm|mm~2|mm2|mm|cm|mg/L|ng/mL|ng/ml|μg/mL|mg·h/L|min|wk|h|d|w"
 _UNIT_RE = regex.compile(rf"({_UNIT_WORDS}|{_LATIN_UNIT})$")
-_MEAN_SD = regex.compile(rf"(-?\d+(?:\.\d+)?)\s?(%?)\s?±\s?\d+(?:\.\d+)?\s?%?")
+_MEAN_SD = regex.compile(r"(-?\d+(?:\.\d+)?)\s?(%?)\s?±\s?\d+(?:\.\d+)?\s?%?")
 # a unit written after the closing bracket of a value: (45.5±3.2)d, 1.0(0.1~7.0)个月
 _UNIT_AFTER_BRACKET = regex.compile(rf"^\s?(?:[(（][^()（）]{{1,24}}[)）]|[)）])\s?({_UNIT_WORDS}|{_LATIN_UNIT})(?![A-Za-z])")
 _QUAL_SIGN = {">": "gt", "≥": "ge", "<": "lt", "≤": "le", "~": "approx"}
