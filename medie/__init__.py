@@ -31,8 +31,6 @@ def iter_mentions(text: str, nlp: Language | None = None, chunk_chars: int = CHU
     """Yield the mentions of ``text`` in order, processing long texts piece by piece."""
     if not isinstance(text, str):
         raise TypeError(f"medie expects text as str, got {type(text).__name__}")
-    if not text.strip():
-        return
     for piece in iter_piece_mentions(_pipeline(nlp), text, chunk_chars):
         yield from piece
 

@@ -11,7 +11,7 @@ from contextlib import ExitStack, closing
 from pathlib import Path
 from typing import Iterator, TextIO
 
-from .text.textio import TextDecodeError, decode, read_text, text_files, write_text_atomic
+from .text.textio import TextDecodeError, TextFile, decode, open_text, read_text, text_files, write_text_atomic
 
 PROGRESS_MIN_FILES = 5
 DEFAULT_FOLDS = 5
@@ -60,13 +60,13 @@ def _inputs(target: str, encoding: str | None) -> Iterator[tuple[str, str | None
     if path.is_dir():
         for file in text_files(path):
             try:
-                yield str(file), read_text(file, encoding), None
+                yield str(file), open_text(file, encoding), None
             except TextDecodeError as err:
                 yield str(file), None, str(err)
         return
     if not path.exists():
         raise SystemExit(f"medie: {path}: no such file or folder")
-    yield str(path), read_text(path, encoding), None
+    yield str(path), open_text(path, encoding), None
 
 
 class _JsonlWriter:
@@ -152,6 +152,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 problems.append(problem)
                 print(f"medie: skipped {problem}", file=sys.stderr)
                 continue
+            if isinstance(text, TextFile) and (args.format == "html" or args.n_process > 1 or args.dask):
+                text = text.read()  # these need the whole text; a large file is read block by block otherwise
             if args.format == "html":
                 texts[doc_id] = text
             yield doc_id, text

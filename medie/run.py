@@ -14,13 +14,16 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Callable, Hashable, Iterable, Iterator
 
+import regex
 from spacy.language import Language
 
 from .labels import SEEDS_KEY
 from .mention import Mention, doc_mentions
-from .text.pieces import CHUNK_CHARS, chunk_bounds
+from .text.pieces import CHUNK_CHARS, stream_windows, text_windows
+from .text.textio import TextFile
 
 MentionDict = dict[str, Any]
+_NON_SPACE = regex.compile(r"\S")
 # characters of context around each piece of a long text (more than any rule looks around a candidate)
 CONTEXT_MARGIN = 1000
 
@@ -52,7 +55,7 @@ def _run(nlp: Language, text: str, seeds: dict | None = None, until: str | None 
     return doc
 
 
-def iter_piece_mentions(nlp: Language, text: str, chunk_chars: int = CHUNK_CHARS,
+def iter_piece_mentions(nlp: Language, text: "str | TextFile", chunk_chars: int = CHUNK_CHARS,
                         margin: int = CONTEXT_MARGIN) -> Iterator[list[Mention]]:
     """The mentions of ``text``, one list per piece, offsets into the whole text; one piece in memory at a time.
 
@@ -60,24 +63,27 @@ def iter_piece_mentions(nlp: Language, text: str, chunk_chars: int = CHUNK_CHARS
     piece is processed with ``margin`` characters of the text around it, so that every rule sees
     the same context as in the whole text, and keeps the mentions that start inside it: nothing is
     lost or changed at a cut. A first pass over the pieces collects the names the propagator spreads,
-    so that a name found in one piece is labelled in the others as in the whole text.
+    so that a name found in one piece is labelled in the others as in the whole text. A
+    :class:`~medie.text.textio.TextFile` is read block by block, twice, and never held whole.
     """
-    if not text.strip():
-        return
-    bounds = list(chunk_bounds(text, chunk_chars))
-    if len(bounds) == 1:
-        yield doc_mentions(nlp(text))
-        return
-    windows = [(max(0, start - margin), min(len(text), end + margin)) for start, end in bounds]
+    if isinstance(text, TextFile):
+        windows = lambda: stream_windows(text.blocks(), chunk_chars, margin)  # noqa: E731
+    else:
+        if not _NON_SPACE.search(text):
+            return
+        if len(text) <= chunk_chars:
+            yield doc_mentions(nlp(text))
+            return
+        windows = lambda: text_windows(text, chunk_chars, margin)  # noqa: E731
     seeds: dict = {}
     if "medie_propagate" in nlp.pipe_names:
         propagator = nlp.get_pipe("medie_propagate")
-        for lo, hi in windows:  # the names are known once the resolver has run
-            for form, value in propagator.forms(_run(nlp, text[lo:hi], until="medie_propagate")).items():
+        for _, _, _, window in windows():  # the names are known once the resolver has run
+            for form, value in propagator.forms(_run(nlp, window, until="medie_propagate")).items():
                 seeds.setdefault(form, value)
     taken_to = 0
-    for (start, end), (lo, hi) in zip(bounds, windows):
-        kept = [m for m in doc_mentions(_run(nlp, text[lo:hi], seeds), offset=lo)
+    for start, end, lo, window in windows():
+        kept = [m for m in doc_mentions(_run(nlp, window, seeds), offset=lo)
                 if start <= m.start < end and m.start >= taken_to]
         if kept:
             taken_to = max(taken_to, max(m.end for m in kept))

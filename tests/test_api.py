@@ -78,3 +78,32 @@ def test_pieces_give_the_mentions_of_the_whole_text(nlp, pieces, size):
     whole = [m for piece in iter_piece_mentions(nlp, text, chunk_chars=10**9) for m in piece]
     cut = [m for piece in iter_piece_mentions(nlp, text, chunk_chars=size, margin=60) for m in piece]
     assert cut == whole
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["甲", "。", "\n", "乙丙", "。\n", " ", "\n\n", "ab"]), max_size=200),
+       st.integers(4, 60), st.integers(0, 20), st.integers(1, 30))
+def test_streamed_windows_cut_where_the_whole_text_is_cut(pieces, size, margin, block):
+    from medie.text.pieces import stream_windows, text_windows
+
+    text = "".join(pieces)
+    blocks = [text[i : i + block] for i in range(0, len(text), block)]
+    assert list(stream_windows(blocks, size, margin)) == list(text_windows(text, size, margin))
+
+
+def test_a_large_file_is_read_block_by_block_with_the_same_output(tmp_path, capsys, monkeypatch):
+    from medie.cli import main
+    from medie.text import textio
+
+    text = ("一项Ⅱ期研究纳入了30例患者,客观缓解率为45.6%,奥希替尼耐受良好。\n" * 3000)
+    path = tmp_path / "big.txt"
+    path.write_text(text, encoding="utf-8")
+    assert main(["extract", str(path), "-o", str(tmp_path / "whole.jsonl")]) == 0
+    monkeypatch.setattr(textio, "STREAM_BYTES", 1000)
+    monkeypatch.setattr(textio, "BLOCK_BYTES", 4096)
+    assert isinstance(textio.open_text(path), textio.TextFile)
+    assert main(["extract", str(path), "-o", str(tmp_path / "streamed.jsonl")]) == 0
+    assert (tmp_path / "streamed.jsonl").read_bytes() == (tmp_path / "whole.jsonl").read_bytes()
+    # a large file that is not UTF-8 is read whole, with the usual detection
+    (tmp_path / "gb.txt").write_bytes(text.encode("gb18030"))
+    assert isinstance(textio.open_text(tmp_path / "gb.txt"), str)

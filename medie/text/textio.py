@@ -6,6 +6,7 @@ import codecs
 import os
 import tempfile
 from pathlib import Path
+from typing import Iterator
 
 import regex
 
@@ -86,6 +87,63 @@ def decode(data: bytes, name: str = "<bytes>", encoding: str | None = None) -> t
 def text_files(folder: Path) -> list[Path]:
     """Every ``.txt`` file below ``folder`` (any case: ``A.TXT`` too), sorted: what a folder run reads."""
     return sorted(p for p in Path(folder).rglob("*") if p.suffix.lower() == ".txt" and p.is_file())
+
+
+STREAM_BYTES = 16 * 1024 * 1024  # files larger than this are read block by block where possible
+BLOCK_BYTES = 1024 * 1024
+
+
+class TextFile:
+    """A large UTF-8 text file read block by block (each time :meth:`blocks` is called), never whole."""
+
+    def __init__(self, path: Path, encoding: str) -> None:
+        self.path, self.encoding = path, encoding
+
+    def blocks(self) -> Iterator[str]:
+        decoder = codecs.getincrementaldecoder(self.encoding)(errors="strict")
+        with open(self.path, "rb") as fh:
+            while chunk := fh.read(BLOCK_BYTES):
+                text = decoder.decode(chunk)
+                if text:
+                    yield text
+            tail = decoder.decode(b"", final=True)
+            if tail:
+                yield tail
+
+    def read(self) -> str:
+        """The whole text (for the uses that need it at once: HTML, other processes)."""
+        return "".join(self.blocks())
+
+
+def open_text(path: str | Path, encoding: str | None = None, stream_bytes: int | None = None) -> "str | TextFile":
+    """The text of ``path`` (see :func:`read_text`), or a :class:`TextFile` for a file larger than
+    ``stream_bytes`` (default :data:`STREAM_BYTES`) that is valid UTF-8 (or in the ``encoding`` given),
+    so that it is never held whole."""
+    path = Path(path)
+    if path.stat().st_size <= (STREAM_BYTES if stream_bytes is None else stream_bytes):
+        return read_text(path, encoding)
+    codec = encoding or "utf-8"
+    try:
+        decoder = codecs.getincrementaldecoder(codec)(errors="strict")
+    except LookupError as err:
+        raise TextDecodeError(f"{path}: unknown encoding {codec!r}") from err
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+        if encoding is None and (head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE)):
+            return read_text(path, encoding)
+        if encoding is None and head.startswith(codecs.BOM_UTF8):
+            codec = "utf-8-sig"
+            decoder = codecs.getincrementaldecoder(codec)(errors="strict")
+        fh.seek(0)
+        try:
+            while chunk := fh.read(BLOCK_BYTES):
+                if encoding is None and b"\x00" in chunk:
+                    return read_text(path, encoding)  # reported as binary (or UTF-16/32) there
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return read_text(path, encoding)  # GB18030 and the errors are handled on the whole file
+    return TextFile(path, codec)
 
 
 def read_text(path: str | Path, encoding: str | None = None) -> str:
