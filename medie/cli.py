@@ -6,12 +6,11 @@ import argparse
 import json
 import os
 import sys
-import tempfile
-from contextlib import ExitStack, closing
+from contextlib import ExitStack, closing, nullcontext
 from pathlib import Path
 from typing import Iterator, TextIO
 
-from .text.textio import TextDecodeError, TextFile, decode, open_text, read_text, text_files, write_text_atomic
+from .text.textio import TextDecodeError, TextFile, atomic_writer, decode, open_text, read_text, text_files, write_text_atomic
 
 PROGRESS_MIN_FILES = 5
 DEFAULT_FOLDS = 5
@@ -20,31 +19,6 @@ EXIT_SKIPPED = 3  # a folder run that skipped files it could not read
 
 class UsageError(ValueError):
     """Options that do not go together; reported like argparse's own errors (exit status 2)."""
-
-
-class _Output:
-    """stdout, or ``--output FILE`` written to a temporary file that replaces FILE only when the run succeeds."""
-
-    def __init__(self, target: str | None) -> None:
-        self.target = Path(target) if target else None
-        self.tmp: Path | None = None
-
-    def __enter__(self) -> TextIO:
-        if self.target is None:
-            return sys.stdout
-        fd, name = tempfile.mkstemp(dir=self.target.parent, prefix=f".{self.target.name}.", suffix=".tmp")
-        self.tmp = Path(name)
-        self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
-        return self.fh
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if self.tmp is None:
-            return
-        self.fh.close()
-        if exc_type is None:
-            os.replace(self.tmp, self.target)
-        else:
-            self.tmp.unlink(missing_ok=True)
 
 
 def _inputs(target: str, encoding: str | None) -> Iterator[tuple[str, str | None, str | None]]:
@@ -159,7 +133,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             yield doc_id, text
 
     with ExitStack() as stack:
-        out = stack.enter_context(_Output(args.output))
+        out = stack.enter_context(atomic_writer(args.output) if args.output else nullcontext(sys.stdout))
         writer = {"jsonl": lambda: _JsonlWriter(out), "tsv": lambda: _TsvWriter(out),
                   "html": lambda: _HtmlWriter(out, texts)}[args.format]()
         if args.dask:

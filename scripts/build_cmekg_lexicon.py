@@ -30,9 +30,7 @@ TSV files it writes. Every line records its source as ``cmekg:<subject>``.
 from __future__ import annotations
 
 import importlib.util
-import os
 import pickle
-import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -40,6 +38,7 @@ import regex
 
 from medie.corpus.external import is_drug_class
 from medie.rulefiles.lexicon import read_lexicon
+from medie.text.textio import write_text_atomic
 
 REPO = Path(__file__).resolve().parent.parent
 LEXICON = REPO / "rules" / "lexicon"
@@ -193,10 +192,7 @@ def main() -> None:
 def write(path: Path, lines: list[str], label: str) -> None:
     header = "# Built by scripts/build_cmekg_lexicon.py from PyCMeKG (MIT); do not edit by hand, re-run the script.\n"
     header += "term\tlabel\tcanonical\taliases\tsource\tcodes\n"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(header + "\n".join(lines) + "\n")
-    os.replace(tmp, path)
+    write_text_atomic(path, header + "\n".join(lines) + "\n")
     print(f"{len(lines)} {label} concepts written to {path}")
 
 

@@ -6,7 +6,8 @@ import codecs
 import os
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from contextlib import contextmanager
+from typing import Iterator, TextIO
 
 import regex
 
@@ -152,20 +153,27 @@ def read_text(path: str | Path, encoding: str | None = None) -> str:
     return decode(path.read_bytes(), str(path), encoding)[0]
 
 
-def write_text_atomic(path: str | Path, text: str) -> None:
-    """Write ``text`` (UTF-8, no newline translation) to a temporary file beside ``path``, then rename it.
+@contextmanager
+def atomic_writer(path: str | Path) -> Iterator[TextIO]:
+    """A text file (UTF-8, no newline translation) written beside ``path`` and renamed onto it on success.
 
-    A failure part-way leaves an existing ``path`` as it was.
+    A failure part-way leaves an existing ``path`` as it was and removes the temporary file.
     """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+            yield fh
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_text_atomic(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` through :func:`atomic_writer`."""
+    with atomic_writer(path) as fh:
+        fh.write(text)
 
 
 def check_encodable(text: str) -> None:
