@@ -5,6 +5,18 @@ from __future__ import annotations
 LABELS = ("DRUG", "TARGET", "PHASE", "RESULT", "ENDPOINT", "DISEASE", "SAMPLE_SIZE", "DOSE", "TRIAL")
 CORE_LABELS = ("DRUG", "TARGET", "PHASE", "RESULT")
 
+# spec v2.0: relation type -> (head labels, tail labels)
+RELATION_TYPES = {
+    "measures": (("RESULT",), ("ENDPOINT",)),
+    "arm": (("RESULT",), ("DRUG",)),
+    "phase_of": (("PHASE",), ("DRUG", "TRIAL")),
+    "targets": (("DRUG",), ("TARGET",)),
+    "treats": (("DRUG",), ("DISEASE",)),
+    "tested_in": (("DRUG",), ("TRIAL",)),
+}
+# labels that carry the ``negated`` attribute
+NEGATABLE = ("ENDPOINT", "DISEASE")
+
 # ``doc.user_data`` keys: the raw text, the normalised text and the offset map (set by the
 # tokenizer), and the attributes of each entity (set by the attribute component).
 RAW_KEY = "medie_raw"
@@ -16,6 +28,9 @@ CODES_KEY = "medie_codes"
 
 # names found in the other pieces of a long text, for the propagator: form -> (label, canonical)
 SEEDS_KEY = "medie_propagate_seeds"
+
+# relations found in a Doc, as plain raw offsets: [(type, head_start, head_end, tail_start, tail_end)]
+RELATIONS_KEY = "medie_relations"
 
 # The span group holding rule and model candidates before the resolver picks the mentions.
 CANDIDATES = "medie_candidates"

@@ -1,7 +1,8 @@
 """The gold corpus: raw documents plus standoff spans in ``annotations/gold.jsonl``.
 
 Each gold line is ``{"doc", "sha256", "spans": [{"start","end","label","text","attrs"}]}`` with
-offsets into the raw file. The documents themselves are read from the corpus folder:
+offsets into the raw file, and optionally ``"relations": [{"type", "head": [s, e], "tail": [s, e]}]``
+(spec v2.0); ENDPOINT and DISEASE spans may carry ``"negated": true`` in their attributes. The documents themselves are read from the corpus folder:
 ``--corpus``/argument, else ``$MEDIE_CORPUS``, else ``../shared/corpus`` beside the repo root.
 """
 
@@ -17,7 +18,7 @@ from typing import Any, Iterable
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 
-from ..labels import LABELS
+from ..labels import LABELS, NEGATABLE, RELATION_TYPES
 from ..text.textio import write_text_atomic
 from ..mention import doc_char_span
 
@@ -36,6 +37,7 @@ class Document:
     id: str
     text: str
     spans: list[dict[str, Any]] = field(default_factory=list)
+    relations: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _in_checkout() -> bool:
@@ -104,7 +106,44 @@ def check_spans(doc_id: str, text: str, spans: list[dict[str, Any]], where: str 
             raise CorpusError(f"{where}: {doc_id} span at {start}: starts or ends with whitespace")
         if start < prev_end:
             raise CorpusError(f"{where}: {doc_id} span at {start} overlaps or precedes the span at {prev['start']}")
+        negated = span.get("attrs", {}).get("negated")
+        if negated is not None and (negated is not True or label not in NEGATABLE):
+            raise CorpusError(f"{where}: {doc_id} span at {start}: 'negated' must be true and only on "
+                              f"{' or '.join(NEGATABLE)} spans, got {negated!r} on {label}")
         prev_end, prev = end, span
+
+
+def check_relations(doc_id: str, spans: list[dict[str, Any]], relations: list[dict[str, Any]],
+                    where: str = "gold") -> None:
+    """Validate one document's relations: known types, head and tail spans of the document with the
+    labels the type joins, no duplicates; errors name the document and the offsets."""
+    by_offsets = {(s["start"], s["end"]): s for s in spans}
+    seen = set()
+    for i, rel in enumerate(relations):
+        if not isinstance(rel, dict) or set(rel) != {"type", "head", "tail"}:
+            raise CorpusError(f"{where}: {doc_id} relation {i}: needs exactly type, head and tail, got {rel!r}")
+        kind = rel["type"]
+        if kind not in RELATION_TYPES:
+            raise CorpusError(f"{where}: {doc_id} relation {i}: unknown type {kind!r} "
+                              f"(known: {', '.join(RELATION_TYPES)})")
+        ends = []
+        for role in ("head", "tail"):
+            value = rel[role]
+            if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value)):
+                raise CorpusError(f"{where}: {doc_id} relation {i}: {role} must be [start, end], got {value!r}")
+            span = by_offsets.get(tuple(value))
+            if span is None:
+                raise CorpusError(f"{where}: {doc_id} relation {i} ({kind}): {role} {value} is not a span of the document")
+            ends.append(span)
+        heads, tails = RELATION_TYPES[kind]
+        if ends[0]["label"] not in heads or ends[1]["label"] not in tails:
+            raise CorpusError(f"{where}: {doc_id} relation {i} ({kind}) at {rel['head']} -> {rel['tail']}: "
+                              f"joins {ends[0]['label']} -> {ends[1]['label']}, but {kind} joins "
+                              f"{'/'.join(heads)} -> {'/'.join(tails)}")
+        key = (kind, tuple(rel["head"]), tuple(rel["tail"]))
+        if key in seen:
+            raise CorpusError(f"{where}: {doc_id} relation {i}: duplicate {kind} {rel['head']} -> {rel['tail']}")
+        seen.add(key)
 
 
 def read_gold(path: str | Path | None = None) -> list[dict[str, Any]]:
@@ -141,7 +180,11 @@ def load_documents(corpus: str | Path | None = None, gold: str | Path | None = N
                 "the document changed since it was annotated"
             )
         check_spans(rec["doc"], text, rec["spans"])
-        docs.append(Document(rec["doc"], text, rec["spans"]))
+        relations = rec.get("relations", [])
+        if not isinstance(relations, list):
+            raise CorpusError(f"gold: {rec['doc']}: 'relations' must be a list")
+        check_relations(rec["doc"], rec["spans"], relations)
+        docs.append(Document(rec["doc"], text, rec["spans"], relations))
     return docs
 
 
@@ -250,7 +293,11 @@ def alignment_report(nlp: Language, docs: Iterable[Document]) -> tuple[int, list
 def gold_record(document: Document) -> dict[str, Any]:
     spans = sorted(document.spans, key=lambda s: (s["start"], s["end"]))
     check_spans(document.id, document.text, spans)
-    return {"doc": document.id, "sha256": sha256(document.text), "spans": spans}
+    record: dict[str, Any] = {"doc": document.id, "sha256": sha256(document.text), "spans": spans}
+    if document.relations:
+        check_relations(document.id, spans, document.relations)
+        record["relations"] = sorted(document.relations, key=lambda r: (r["head"], r["type"], r["tail"]))
+    return record
 
 
 @dataclass
