@@ -1,0 +1,366 @@
+"""Rule-based relation extraction over mentions (spec v2.0, GUIDELINES 52–57; rules in ``rules/relations.jsonl``).
+
+Everything works on plain :class:`~medie.mention.Mention` lists with raw offsets and the raw text,
+so the same code serves a Doc, a long text processed in pieces and mentions sent back by workers.
+Cue texts are compared after normalisation (Traditional and full-width forms match).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Iterable, Sequence
+
+import regex
+
+from ..labels import RELATION_TYPES
+from ..mention import Mention
+from ..rulefiles.relations import Rule
+from ..text.normalize import normalized_text
+from ..text.sentences import Segments, sentences
+from .relation import Relation
+
+_SPACE = regex.compile(r"\s+")
+_OPEN, _CLOSE = "（(", "）)"
+
+
+def name_key(text: str) -> str:
+    """The normalised name used to tell mentions of one concept apart (spec: NFKC, case-folded, no whitespace)."""
+    return _SPACE.sub("", normalized_text(text)).casefold()
+
+
+class _Text:
+    """One text with its mentions sorted, their sentences, and cached normalised slices."""
+
+    def __init__(self, raw: str, mentions: Iterable[Mention], segments: Segments | None) -> None:
+        self.raw = raw
+        self.mentions = sorted(mentions, key=lambda m: (m.start, m.end))
+        self.segments = segments or sentences(raw)
+        self.sentence = {m: self.segments.index(m.start) for m in self.mentions}
+        self.by_sentence: dict[int, list[Mention]] = defaultdict(list)
+        for m in self.mentions:
+            self.by_sentence[self.sentence[m]].append(m)
+
+    def norm(self, start: int, end: int) -> str:
+        return normalized_text(self.raw[start:end]) if start < end else ""
+
+    def between(self, a: Mention, b: Mention) -> str:
+        return self.norm(a.end, b.start)
+
+
+class Linker:
+    """Applies the relation rules to the mentions of one text."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = list(rules)
+        self._by: dict[tuple[str, str], list[Rule]] = defaultdict(list)
+        for rule in self.rules:
+            self._by[(rule.type, rule.kind)].append(rule)
+
+    def rules_of(self, rtype: str, kind: str) -> list[Rule]:
+        return self._by.get((rtype, kind), [])
+
+    def relate(self, raw: str, mentions: Iterable[Mention], segments: Segments | None = None) -> list[Relation]:
+        """All relations among ``mentions`` of ``raw``, sorted by head, type and tail."""
+        doc = _Text(raw, mentions, segments)
+        found: dict[tuple, Relation] = {}
+        for step in (self._measures, self._arm, self._phase_of, self._cues, self._pairs):
+            for rel in step(doc):
+                found.setdefault(rel.key, rel)
+        return sorted(found.values(), key=lambda r: (r.head.start, r.type, r.tail.start))
+
+    # ---- measures -------------------------------------------------------------------------
+    def _respective(self, doc: _Text, rtype: str, sent: list[Mention], labels: tuple[str, ...]) -> dict[Mention, Mention]:
+        """Pairs from ``A和B分别为x和y`` lists: the head/tail mentions before the cue in order with the RESULTs after it."""
+        out: dict[Mention, Mention] = {}
+        if not sent:
+            return out
+        s_start, s_end = doc.segments.bounds(doc.sentence[sent[0]])
+        for rule in self.rules_of(rtype, "list"):
+            for cue in rule["pattern"].finditer(doc.raw, s_start, s_end):
+                before = [m for m in sent if m.end <= cue.start() and m.label in labels]
+                after = [m for m in sent if m.start >= cue.end() and m.label == "RESULT"]
+                before = _last_run(doc, before)
+                values = _value_units(doc, _first_run(doc, after))
+                if len(before) >= 2 and len(before) == len(values):
+                    for tail, unit in zip(before, values):
+                        for value in unit:
+                            out[value] = tail
+        return out
+
+    def _measures(self, doc: _Text) -> Iterable[Relation]:
+        after_rules = self.rules_of("measures", "after")
+        last_endpoint: Mention | None = None
+        for k in sorted(doc.by_sentence):
+            sent = doc.by_sentence[k]
+            paired = self._respective(doc, "measures", sent, ("ENDPOINT",))
+            for i, m in enumerate(sent):
+                if m.label != "RESULT":
+                    continue
+                tail = paired.get(m)
+                if tail is None:
+                    before = [e for e in sent[:i] if e.label == "ENDPOINT"]
+                    tail = before[-1] if before else None
+                if tail is None:
+                    for e in sent[i + 1:]:
+                        if e.label == "RESULT":
+                            break
+                        if e.label == "ENDPOINT":
+                            gap = doc.between(m, e)
+                            if any(r["between"].fullmatch(gap) for r in after_rules):
+                                tail = e
+                            break
+                if tail is None:
+                    tail = last_endpoint
+                if tail is not None:
+                    yield Relation("measures", m, tail)
+            endpoints = [e for e in sent if e.label == "ENDPOINT"]
+            if endpoints:
+                last_endpoint = endpoints[-1]
+            elif _is_heading(doc, k):
+                last_endpoint = None
+
+    # ---- arm ------------------------------------------------------------------------------
+    def _groups(self, doc: _Text) -> list[tuple[int, int, str, list[Mention]]]:
+        """Group-name occurrences ``(start, end, name, drugs)``; a definition gives the group its drugs."""
+        group_rules, base_rules = self.rules_of("arm", "group"), self.rules_of("arm", "base")
+        found: list[tuple[int, int, str]] = []
+        for rule in group_rules:
+            for m in rule["pattern"].finditer(doc.raw):
+                found.append((m.start(), m.end(), name_key(m.group())))
+        found.sort()
+        drugs_of: dict[str, list[Mention]] = {}
+        previous: list[Mention] = []
+        out = []
+        for i, (start, end, name) in enumerate(found):
+            k = doc.segments.index(start)
+            s_end = doc.segments.bounds(k)[1]
+            stop = min([s_end] + [f[0] for f in found[i + 1:] if f[0] >= end])
+            stretch = [m for m in doc.by_sentence.get(k, ()) if start <= m.start and m.end <= stop]
+            drugs = [m for m in stretch if m.label == "DRUG"]
+            results = [m for m in stretch if m.label == "RESULT"]
+            if drugs and not results:  # a definition: the group and what it was given
+                text = doc.norm(end, stop)
+                if any(r["pattern"].search(text) for r in base_rules) and previous:
+                    drugs = previous + drugs
+                if name not in drugs_of:
+                    drugs_of[name] = drugs
+                    previous = drugs
+            out.append((start, end, name, drugs_of.get(name, [])))
+        # a group named before it was defined (results in the title) still gets its drugs
+        return [(s, e, n, drugs_of.get(n, d)) for s, e, n, d in out]
+
+    def _arm(self, doc: _Text) -> Iterable[Relation]:
+        groups = self._groups(doc)
+        join = self.rules_of("arm", "join")
+        drugs = [m for m in doc.mentions if m.label == "DRUG"]
+        study = _study_drug(drugs)
+        for k in sorted(doc.by_sentence):
+            sent = doc.by_sentence[k]
+            s_start, s_end = doc.segments.bounds(k)
+            in_sentence = [g for g in groups if s_start <= g[0] < s_end]
+            paired = self._respective_groups(doc, sent, in_sentence)
+            for i, m in enumerate(sent):
+                if m.label != "RESULT":
+                    continue
+                arm: list[Mention] | None = paired.get(m)
+                if arm is None:
+                    before = [g for g in in_sentence if g[1] <= m.start]
+                    if before:
+                        arm = before[-1][3]
+                if arm is None:
+                    near = [d for d in sent[:i] if d.label == "DRUG"]
+                    if near:
+                        arm = _arm_phrase(doc, sent, near[-1], join)
+                if arm is None and study is not None:
+                    arm = [study]
+                for drug in arm or ():
+                    tail = _nearest_of(drugs, drug, m)
+                    if tail is not None:
+                        yield Relation("arm", m, tail)
+
+    def _respective_groups(self, doc: _Text, sent: list[Mention], groups) -> dict[Mention, list[Mention]]:
+        out: dict[Mention, list[Mention]] = {}
+        if len(groups) < 2 or not sent:
+            return out
+        s_start, s_end = doc.segments.bounds(doc.sentence[sent[0]])
+        for rule in self.rules_of("arm", "list"):
+            for cue in rule["pattern"].finditer(doc.raw, s_start, s_end):
+                before = [g for g in groups if g[1] <= cue.start()]
+                values = _value_units(doc, _first_run(doc, [m for m in sent if m.start >= cue.end() and m.label == "RESULT"]))
+                names = []
+                for g in before:  # the list of distinct group names just before the cue
+                    if g[2] not in [n[2] for n in names]:
+                        names.append(g)
+                names = names[-len(values):] if values else []
+                if len(names) >= 2 and len(names) == len(values):
+                    for g, unit in zip(names, values):
+                        for value in unit:
+                            out[value] = g[3]
+        return out
+
+    # ---- phase_of -------------------------------------------------------------------------
+    def _phase_of(self, doc: _Text) -> Iterable[Relation]:
+        implied = self.rules_of("phase_of", "implied")
+        reach = max((r["sentences"] for r in implied), default=-1)
+        for k in sorted(doc.by_sentence):
+            sent = doc.by_sentence[k]
+            for m in sent:
+                if m.label != "PHASE":
+                    continue
+                named = [t for t in sent if t.label in ("DRUG", "TRIAL")]
+                tails = [t for t in named if not self._blocked("phase_of", doc, m, t)]
+                if not named and reach >= 0:
+                    earlier = [d for j in range(max(0, k - reach), k + 1) for d in doc.by_sentence.get(j, ())
+                               if d.label == "DRUG" and d.end <= m.start]
+                    tails = earlier[-1:]
+                for t in tails:
+                    yield Relation("phase_of", m, t)
+
+    # ---- cue and pair rules ---------------------------------------------------------------
+    def _cues(self, doc: _Text) -> Iterable[Relation]:
+        for rtype, (heads, tails) in RELATION_TYPES.items():
+            rules = self.rules_of(rtype, "cue")
+            if not rules:
+                continue
+            for k, sent in doc.by_sentence.items():
+                s_start = doc.segments.bounds(k)[0]
+                for i, a in enumerate(sent):
+                    for b in sent[i + 1:]:
+                        for rule in rules:
+                            first, second = (a, b)
+                            head, tail = (b, a) if rule["order"] == "tail_first" else (a, b)
+                            if head.label not in heads or tail.label not in tails:
+                                continue
+                            if not rule["between"].fullmatch(doc.between(first, second)):
+                                continue
+                            before = rule.get("before")
+                            if before is not None and not before.search(doc.norm(s_start, first.start)):
+                                continue
+                            yield Relation(rtype, head, tail)
+                            break
+
+    def _pairs(self, doc: _Text) -> Iterable[Relation]:
+        for rtype, (heads, tails) in RELATION_TYPES.items():
+            if not self.rules_of(rtype, "pairs") or rtype == "phase_of":
+                continue
+            for sent in doc.by_sentence.values():
+                for h in sent:
+                    if h.label not in heads:
+                        continue
+                    for t in sent:
+                        if t.label in tails and not self._blocked(rtype, doc, h, t):
+                            yield Relation(rtype, h, t)
+
+    def _blocked(self, rtype: str, doc: _Text, head: Mention, tail: Mention) -> bool:
+        for rule in self.rules_of(rtype, "block"):
+            m = head if rule["of"] == "head" else tail
+            if rule["side"] == "left":
+                text = doc.norm(max(0, m.start - rule["window"]), m.start)
+                hit = rule["pattern"].search(text)
+            else:
+                hit = rule["pattern"].search(doc.norm(m.end, min(len(doc.raw), m.end + rule["window"])))
+            if hit:
+                return True
+        return False
+
+
+def _is_heading(doc: _Text, k: int) -> bool:
+    start, end = doc.segments.bounds(k)
+    text = doc.raw[start:end].strip()
+    return bool(text) and not any(c in "，,、；;：:。.！？!?" for c in text)
+
+
+def _runs(doc: _Text, items: list[Mention], max_gap: int = 12) -> list[list[Mention]]:
+    """Split mentions into runs whose gaps are short list connectors (and no clause end)."""
+    runs: list[list[Mention]] = []
+    for m in items:
+        if runs:
+            gap = doc.between(runs[-1][-1], m)
+            if len(gap) <= max_gap and not regex.search(r"[，,；;。]", gap):
+                runs[-1].append(m)
+                continue
+        runs.append([m])
+    return runs
+
+
+def _last_run(doc: _Text, items: list[Mention]) -> list[Mention]:
+    runs = _runs(doc, items)
+    return runs[-1] if runs else []
+
+
+def _first_run(doc: _Text, items: list[Mention]) -> list[Mention]:
+    runs = _runs(doc, items)
+    return runs[0] if runs else []
+
+
+def _value_units(doc: _Text, values: list[Mention]) -> list[list[Mention]]:
+    """Values of a list, a bracketed value joined to the one before it (``45%(9/20)``)."""
+    units: list[list[Mention]] = []
+    for v in values:
+        if units and doc.between(units[-1][-1], v).strip() in _OPEN:
+            units[-1].append(v)
+        else:
+            units.append([v])
+    return units
+
+
+def _arm_phrase(doc: _Text, sent: list[Mention], drug: Mention, join: list[Rule]) -> list[Mention]:
+    """The drug and the drugs joined to it by arm connectors (``A联合B``, ``A+B``)."""
+    drugs = [d for d in sent if d.label == "DRUG"]
+    i = drugs.index(drug)
+    arm = [drug]
+    for step in (-1, 1):
+        j = i
+        while 0 <= j + step < len(drugs):
+            a, b = (drugs[j + step], drugs[j]) if step < 0 else (drugs[j], drugs[j + step])
+            gap = doc.between(a, b)
+            if not any(r["pattern"].fullmatch(gap) for r in join):
+                break
+            j += step
+            arm.append(drugs[j])
+    return arm
+
+
+def _study_drug(drugs: list[Mention]) -> Mention | None:
+    """The one drug an article is about: the most mentioned name when it has most of the DRUG mentions."""
+    if not drugs:
+        return None
+    counts = Counter(_concept(d) for d in drugs)
+    (top, n), *rest = counts.most_common()
+    if rest and n < 0.6 * len(drugs):
+        return None
+    return next(d for d in drugs if _concept(d) == top)
+
+
+def _concept(m: Mention) -> str:
+    return str(m.attrs.get("canonical") or name_key(m.text))
+
+
+def _nearest_of(drugs: list[Mention], drug: Mention, result: Mention) -> Mention | None:
+    """The mention of ``drug``'s concept nearest before ``result``, else the nearest after."""
+    same = [d for d in drugs if _concept(d) == _concept(drug)]
+    before = [d for d in same if d.end <= result.start]
+    if before:
+        return before[-1]
+    after = [d for d in same if d.start >= result.end]
+    return after[0] if after else drug
+
+
+def cooccurrence_baseline(raw: str, mentions: Iterable[Mention]) -> list[Relation]:
+    """The issue's plain baseline: each RESULT to the nearest ENDPOINT and DRUG before it in its
+    sentence; each DRUG and PHASE to every TARGET, DISEASE, TRIAL or DRUG of its sentence."""
+    doc = _Text(raw, mentions, None)
+    out = []
+    for sent in doc.by_sentence.values():
+        for i, m in enumerate(sent):
+            if m.label == "RESULT":
+                for label, rtype in (("ENDPOINT", "measures"), ("DRUG", "arm")):
+                    before = [e for e in sent[:i] if e.label == label]
+                    if before:
+                        out.append(Relation(rtype, m, before[-1]))
+            elif m.label in ("DRUG", "PHASE"):
+                for t in sent:
+                    for rtype, (heads, tails) in RELATION_TYPES.items():
+                        if m.label in heads and t.label in tails and t is not m:
+                            out.append(Relation(rtype, m, t))
+    return out

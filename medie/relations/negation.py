@@ -1,0 +1,75 @@
+"""ConText-style negation: cues, their direction and scope, pseudo-cues and terminators (``rules/negation.jsonl``).
+
+A forward cue negates an ENDPOINT or DISEASE mention that follows it in the same sentence when at
+most ``window`` characters lie between them and no terminator does; a backward cue likewise
+negates a mention before it. A cue inside a pseudo-cue match (``无进展生存``) negates nothing.
+Matching runs on the normalised text of the sentence, so Traditional and full-width forms match
+the Simplified cues; the result is a set of raw offsets.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+from ..labels import NEGATABLE
+from ..mention import Mention
+from ..rulefiles.relations import Rule
+from ..text.normalize import normalized_text
+from ..text.sentences import Segments, sentences
+
+
+class NegationDetector:
+    """Decides which ENDPOINT/DISEASE mentions of a text are reported absent."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = list(rules)
+        self.forward = [r for r in self.rules if r.kind == "cue" and r["direction"] == "forward"]
+        self.backward = [r for r in self.rules if r.kind == "cue" and r["direction"] == "backward"]
+        self.pseudo = [r["pattern"] for r in self.rules if r.kind == "pseudo"]
+        self.terminators = [r["pattern"] for r in self.rules if r.kind == "terminator"]
+
+    def _masked(self, text: str) -> list[tuple[int, int]]:
+        return [m.span() for p in self.pseudo for m in p.finditer(text)]
+
+    def _blocked(self, gap: str) -> bool:
+        return any(t.search(gap) for t in self.terminators)
+
+    def negated(self, raw: str, mentions: Iterable[Mention], segments: Segments | None = None) -> set[tuple[int, int]]:
+        """Raw ``(start, end)`` of the negated mentions."""
+        segments = segments or sentences(raw)
+        out = set()
+        for m in mentions:
+            if m.label not in NEGATABLE:
+                continue
+            s_start, s_end = segments.bounds(segments.index(m.start))
+            left, right = normalized_text(raw[s_start:m.start]), normalized_text(raw[m.end:s_end])
+            name = normalized_text(raw[m.start:m.end])
+            if self._forward(left, name, right) or self._backward(left, name, right):
+                out.add((m.start, m.end))
+        return out
+
+    def _forward(self, left: str, name: str, right: str) -> bool:
+        text = left + name + right
+        masked = self._masked(text)
+        for rule in self.forward:
+            for cue in rule["pattern"].finditer(left):
+                if any(a <= cue.start() < b for a, b in masked):
+                    continue
+                gap = left[cue.end():]
+                if len(gap) <= rule["window"] and not self._blocked(gap):
+                    return True
+        return False
+
+    def _backward(self, left: str, name: str, right: str) -> bool:
+        text = left + name + right
+        masked = self._masked(text)
+        offset = len(left) + len(name)
+        for rule in self.backward:
+            for cue in rule["pattern"].finditer(right):
+                if any(a <= offset + cue.start() < b for a, b in masked):
+                    continue
+                gap = right[:cue.start()]
+                if len(gap) <= rule["window"] and not self._blocked(gap):
+                    return True
+                break
+        return False

@@ -1,0 +1,79 @@
+"""Sentences and clauses of a raw text, as spec v2.0 and GUIDELINES 52 define them.
+
+A sentence ends after ``。！？!?`` (and any closing quotes or brackets), after a half-width ``.``
+followed by a Chinese character or by a space and an upper-case letter or Chinese character (not a
+decimal point), at a line break after sentence-final punctuation, and at the line break that ends
+a heading (a line with no punctuation at all). Other line breaks, blank lines included, are layout
+noise. Clauses also end at ``，,；;`` (a comma between digits is a thousands separator).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+import regex
+
+FINAL = "。！？!?"
+_CLOSE = "”’」』）)\"'"
+_PUNCT = set("，,、；;：:。.！？!?")
+_CANDIDATES = regex.compile(r"[。！？!?.\n，,；;]")
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def _ends(raw: str, clauses: bool) -> list[int]:
+    n, out = len(raw), []
+    line_start = 0
+    for m in _CANDIDATES.finditer(raw):
+        i, ch = m.start(), m.group()
+        if ch in FINAL:
+            j = i + 1
+            while j < n and raw[j] in _CLOSE:
+                j += 1
+            out.append(j)
+        elif ch == ".":
+            if i + 1 < n and not (i and raw[i - 1].isdigit() and raw[i + 1].isdigit()):
+                nxt = raw[i + 1]
+                if _is_cjk(nxt) or (nxt.isspace() and i + 2 < n and (raw[i + 2].isupper() or _is_cjk(raw[i + 2]))):
+                    out.append(i + 1)
+        elif ch == "\n":
+            line = raw[line_start:i]
+            if line.strip():
+                last = line.rstrip(" \t\u3000\r")
+                if last[-1] in FINAL or _PUNCT.isdisjoint(line):
+                    out.append(i)
+            line_start = i + 1
+        elif clauses and not (ch == "," and i and i + 1 < n and raw[i - 1].isdigit() and raw[i + 1].isdigit()):
+            out.append(i + 1)
+    return out
+
+
+@dataclass(frozen=True)
+class Segments:
+    """Sentence (or clause) boundaries of one text; ``index(offset)`` is the number of the segment."""
+
+    ends: tuple[int, ...]
+    length: int
+
+    def index(self, offset: int) -> int:
+        return bisect_right(self.ends, offset)
+
+    def bounds(self, k: int) -> tuple[int, int]:
+        start = self.ends[k - 1] if k > 0 else 0
+        return start, self.ends[k] if k < len(self.ends) else self.length
+
+    def __iter__(self):
+        return (self.bounds(k) for k in range(len(self.ends) + 1))
+
+
+def sentences(raw: str) -> Segments:
+    """The sentences of ``raw``."""
+    return Segments(tuple(sorted(set(_ends(raw, False)))), len(raw))
+
+
+def clauses(raw: str) -> Segments:
+    """The clauses of ``raw``: sentences further cut at commas and semicolons."""
+    return Segments(tuple(sorted(set(_ends(raw, True)))), len(raw))
