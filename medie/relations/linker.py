@@ -222,21 +222,28 @@ class Linker:
             rules = self.rules_of(rtype, "cue")
             if not rules:
                 continue
+            aliases = self.rules_of(rtype, "alias")
             for k, sent in doc.by_sentence.items():
-                s_start = doc.segments.bounds(k)[0]
+                s_start, s_end = doc.segments.bounds(k)
                 for i, a in enumerate(sent):
-                    for b in sent[i + 1:]:
+                    for j in range(i + 1, len(sent)):
+                        b = sent[j]
                         for rule in rules:
-                            first, second = (a, b)
                             head, tail = (b, a) if rule["order"] == "tail_first" else (a, b)
                             if head.label not in heads or tail.label not in tails:
                                 continue
-                            if not rule["between"].fullmatch(doc.between(first, second)):
+                            if any(m.label == head.label for m in sent[i + 1:j]):
                                 continue
-                            before = rule.get("before")
-                            if before is not None and not before.search(doc.norm(s_start, first.start)):
+                            if not rule["between"].fullmatch(doc.between(a, b)):
                                 continue
-                            yield Relation(rtype, head, tail)
+                            before, after = rule.get("before"), rule.get("after")
+                            if before is not None and not before.search(doc.norm(s_start, a.start)):
+                                continue
+                            if after is not None and not after.match(doc.norm(b.end, s_end)):
+                                continue
+                            for h in _chain(doc, sent, head, aliases):
+                                for t in _partners(doc, sent, tail):
+                                    yield Relation(rtype, h, t)
                             break
 
     def _pairs(self, doc: _Text) -> Iterable[Relation]:
@@ -262,6 +269,32 @@ class Linker:
             if hit:
                 return True
         return False
+
+
+def _chain(doc: _Text, sent: list[Mention], head: Mention, aliases: list[Rule]) -> list[Mention]:
+    """``head`` and the names of the same drug written right after it (aliases in brackets)."""
+    out = [head]
+    same = [m for m in sent if m.label == head.label and m.start >= head.start]
+    for a, b in zip(same, same[1:]):
+        if not any(r["pattern"].fullmatch(doc.between(a, b)) for r in aliases):
+            break
+        out.append(b)
+    return out
+
+
+_LIST_GAP = regex.compile(r"\s*[)）]?\s*(?:[（(]|[,，、/]|及|和|与|以及)\s*")
+
+
+def _partners(doc: _Text, sent: list[Mention], tail: Mention) -> list[Mention]:
+    """``tail``, its bracketed partners and the names listed with it (``白介素4（IL-4）及白介素13``)."""
+    out = [tail]
+    for m in sent:
+        if m.start < tail.end or m.label != tail.label:
+            continue
+        if not _LIST_GAP.fullmatch(doc.between(out[-1], m)):
+            break
+        out.append(m)
+    return out
 
 
 def _is_heading(doc: _Text, k: int) -> bool:

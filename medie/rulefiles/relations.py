@@ -3,8 +3,13 @@
 A relation rule line names its relation ``type`` and a ``kind``:
 
 - ``cue`` — link a head and a tail of one sentence when the text between them (normalised) matches
-  ``between`` in full; ``order`` is ``tail_first`` or ``head_first``; an optional ``before`` must
-  match at the end of the sentence text before the first of the two (``靶向X的Y``).
+  ``between`` in full and no other mention of the head's label lies between; ``order`` is
+  ``tail_first`` or ``head_first``; an optional ``before`` must match at the end of the sentence
+  text before the first of the two (``靶向X的Y``), an optional ``after`` at the start of the text
+  after the second (``X是一种Y抑制剂``). A link also reaches the aliases of the head written right
+  after it and the bracketed partner of the tail (``alias``).
+- ``alias`` — ``pattern`` (in full) is the text between two names of one drug
+  (``芦康沙妥珠单抗（sac-TMT）``); ``cue`` links of the type reach every name of the chain.
 - ``pairs`` — link every head/tail pair of one sentence (``treats``, ``tested_in``, ``phase_of``).
 - ``block`` — a ``pairs`` link is not made when the ``window`` characters on ``side`` (``left`` or
   ``right``) of its ``of`` end (``head`` or ``tail``) match ``pattern`` (a disease named as an
@@ -47,9 +52,9 @@ MARK = regex.compile(r"\{([A-Z_]+):([^{}]+)\}")
 RELATION_KINDS = {
     "cue": {"between", "order"}, "pairs": {"scope"}, "block": {"side", "of", "window", "pattern"},
     "list": {"pattern"}, "after": {"between"}, "group": {"pattern"}, "base": {"pattern"},
-    "join": {"pattern"}, "implied": {"sentences"},
+    "join": {"pattern"}, "implied": {"sentences"}, "alias": {"pattern"},
 }
-RELATION_OPTIONAL = {"cue": {"before"}}
+RELATION_OPTIONAL = {"cue": {"before", "after"}}
 NEGATION_KINDS = {"cue": {"pattern", "direction", "window"}, "pseudo": {"pattern"}, "terminator": {"pattern"}}
 
 
@@ -108,7 +113,7 @@ def _settings(path: Path, lineno: int, rec: dict[str, Any], required: set[str], 
     settings = {}
     for key in required | (optional & set(rec)):
         value = rec[key]
-        if key in ("pattern", "between", "before"):
+        if key in ("pattern", "between", "before", "after"):
             value = _compile(path, lineno, value)
         elif key in ("window", "sentences"):
             if not isinstance(value, int) or value < 0:
