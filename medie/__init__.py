@@ -6,6 +6,7 @@ from typing import Iterator
 
 from spacy.language import Language
 
+from .analysis import Analysis, Finding, linker_of
 from .labels import CORE_LABELS, LABELS
 from .mention import Mention
 from .pipeline import load
@@ -13,7 +14,7 @@ from .run import iter_piece_mentions
 from .text.pieces import CHUNK_CHARS
 
 __version__ = "0.1.0"
-__all__ = ["CORE_LABELS", "LABELS", "Mention", "extract", "iter_mentions", "load"]
+__all__ = ["CORE_LABELS", "LABELS", "Analysis", "Finding", "Mention", "analyze", "extract", "iter_mentions", "load"]
 
 _default_nlp: Language | None = None
 
@@ -38,3 +39,13 @@ def iter_mentions(text: str, nlp: Language | None = None, chunk_chars: int = CHU
 def extract(text: str, nlp: Language | None = None) -> list[Mention]:
     """Extract the mentions of ``text``; offsets are into ``text`` exactly as given."""
     return list(iter_mentions(text, nlp))
+
+
+def analyze(text: str, nlp: Language | None = None) -> Analysis:
+    """Mentions, relations and findings of ``text``; offsets are into ``text`` exactly as given.
+
+    Long texts are processed piece by piece; relations are found over the whole text's mentions.
+    """
+    pipeline = _pipeline(nlp)
+    mentions = list(iter_mentions(text, pipeline))
+    return Analysis(text, mentions, linker_of(pipeline).relate(text, mentions))

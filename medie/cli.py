@@ -57,8 +57,11 @@ class _JsonlWriter:
         self.out.write((", " if self.count else "") + json.dumps(m.to_dict(), ensure_ascii=False))
         self.count += 1
 
-    def end(self, doc_id: str) -> None:
-        self.out.write("]}\n")
+    def end(self, doc_id: str, relations: list | None = None) -> None:
+        if relations is None:
+            self.out.write("]}\n")
+        else:
+            self.out.write('], "relations": ' + json.dumps([r.to_dict() for r in relations]) + "}\n")
 
 
 class _TsvWriter:
@@ -74,29 +77,29 @@ class _TsvWriter:
         attrs = json.dumps(m.attrs, ensure_ascii=False)
         self.out.write(f"{doc_id}\t{m.start}\t{m.end}\t{m.label}\t{text}\t{attrs}\n")
 
-    def end(self, doc_id: str) -> None:
+    def end(self, doc_id: str, relations: list | None = None) -> None:
         pass
 
 
 class _HtmlWriter:
-    """displaCy page over the raw texts (rendered at the end: HTML is one page)."""
+    """One page over the raw texts, a colour per label and a legend (rendered at the end)."""
 
     def __init__(self, out: TextIO, texts: dict[str, str]) -> None:
         self.out, self.texts, self.docs = out, texts, []
 
     def begin(self, doc_id: str) -> None:
-        self.docs.append({"text": self.texts[doc_id], "ents": [], "title": doc_id})
+        self.docs.append((doc_id, self.texts[doc_id], [], None))
 
     def mention(self, doc_id: str, m) -> None:
-        self.docs[-1]["ents"].append({"start": m.start, "end": m.end, "label": m.label})
+        self.docs[-1][2].append(m)
 
-    def end(self, doc_id: str) -> None:
+    def end(self, doc_id: str, relations: list | None = None) -> None:
         pass
 
     def close(self) -> None:
-        from spacy import displacy
+        from .html import page
 
-        self.out.write(displacy.render(self.docs, style="ent", manual=True, page=True, jupyter=False))
+        self.out.write(page(self.docs))
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -107,6 +110,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         raise UsageError(f"--n-process must be 1 or more, got {args.n_process}")
     if args.dask and args.n_process > 1:
         raise UsageError("--dask runs on the cluster's workers; it does not combine with --n-process")
+    if args.relations and args.format != "jsonl":
+        raise UsageError("--relations adds a 'relations' list to JSONL lines; use --format jsonl (or `medie findings`)")
     spec = PipelineSpec()
     nlp = spec.load() if args.n_process == 1 and not args.dask else None
     texts: dict[str, str] = {}
@@ -126,9 +131,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 problems.append(problem)
                 print(f"medie: skipped {problem}", file=sys.stderr)
                 continue
-            if isinstance(text, TextFile) and (args.format == "html" or args.n_process > 1 or args.dask):
+            if isinstance(text, TextFile) and (args.format == "html" or args.n_process > 1 or args.dask or args.relations):
                 text = text.read()  # these need the whole text; a large file is read block by block otherwise
-            if args.format == "html":
+            if args.format == "html" or args.relations:
                 texts[doc_id] = text
             yield doc_id, text
 
@@ -143,11 +148,19 @@ def cmd_extract(args: argparse.Namespace) -> int:
             results = iter_documents(readable(), client, spec=spec)
         else:
             results = extract_documents(readable(), nlp=nlp, spec=spec, n_process=args.n_process)
+        linker = None
+        if args.relations:
+            from .analysis import linker_of
+
+            linker = linker_of(nlp if nlp is not None else spec.load())
         for doc_id, mentions in results:
             writer.begin(doc_id)
+            kept = [] if linker is not None else None
             for m in mentions:
                 writer.mention(doc_id, m)
-            writer.end(doc_id)
+                if kept is not None:
+                    kept.append(m)
+            writer.end(doc_id, linker.relate(texts.pop(doc_id), kept) if linker is not None else None)
             processed += 1
         if isinstance(writer, _HtmlWriter):
             writer.close()
@@ -155,6 +168,46 @@ def cmd_extract(args: argparse.Namespace) -> int:
         print(f"medie: {processed} file(s) processed, {len(problems)} skipped", file=sys.stderr)
         return EXIT_SKIPPED if problems else 0
     return 1 if problems else 0
+
+
+def cmd_findings(args: argparse.Namespace) -> int:
+    """One row per RESULT for a file, a folder or stdin, as CSV, JSONL or an HTML page."""
+    import csv
+
+    from . import analyze, load
+    from .analysis import FIELDS, RESULT_ATTRS
+
+    nlp = load()
+    problems: list[str] = []
+    with atomic_writer(args.output) if args.output else nullcontext(sys.stdout) as out:
+        pages = []
+        table = None
+        if args.format == "csv":
+            columns = ["id"] + [c for f in FIELDS for c in (f, f"{f}_offsets")] + ["result", "result_offsets",
+                                                                                    *RESULT_ATTRS, "negated"]
+            table = csv.DictWriter(out, fieldnames=columns)
+            table.writeheader()
+        for doc_id, text, problem in _inputs(args.path, args.encoding):
+            if problem is not None:
+                problems.append(problem)
+                print(f"medie: skipped {problem}", file=sys.stderr)
+                continue
+            if isinstance(text, TextFile):
+                text = text.read()
+            analysis = analyze(text, nlp)
+            rows = analysis.findings
+            if table is not None:
+                for row in rows:
+                    table.writerow({"id": doc_id, **row.flat()})
+            elif args.format == "jsonl":
+                out.write(json.dumps({"id": doc_id, "findings": [r.to_dict() for r in rows]}, ensure_ascii=False) + "\n")
+            else:
+                pages.append((doc_id, text, analysis.mentions, rows))
+        if args.format == "html":
+            from .html import page
+
+            out.write(page(pages))
+    return (EXIT_SKIPPED if Path(args.path).is_dir() else 1) if problems else 0
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -169,6 +222,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         raise UsageError("--folds is used with --cv only")
     if args.external:
         return _evaluate_external(args)
+    if args.relations:
+        return _evaluate_relations(args)
     if args.predictions and (args.cv or args.rules_only or args.segmenter != "char"):
         raise UsageError("--predictions scores a file; --cv, --rules-only and --segmenter are for the pipeline")
     if args.verbose and not args.cv:
@@ -207,6 +262,100 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.json:
         _write_json(args.json, report.to_dict() | {"source": title})
     return 0
+
+
+def _evaluate_relations(args: argparse.Namespace) -> int:
+    """Relations given gold spans and end to end, per type and micro, and negation; with --cv per fold."""
+    from . import load
+    from .analysis import linker_of
+    from .corpus import load_documents
+    from .corpus.crossval import assign_folds
+    from .corpus.evaluate_relations import score_negation, score_relations
+    from .corpus.evaluate import read_predictions
+    from .mention import Mention
+    from .relations.linker import cooccurrence_baseline
+
+    if args.rules_only or args.segmenter != "char" or args.kind:
+        raise UsageError("--relations scores the default pipeline; --rules-only, --segmenter and --kind do not apply")
+    docs = load_documents(args.corpus, args.gold)
+    gold = {d.id: (d.text, d.spans, d.relations) for d in docs}
+    gold_spans = {d.id: d.spans for d in docs}
+    results: dict = {}
+    if args.predictions:
+        records = _read_relation_predictions(args.predictions, gold)
+        pred_spans = {k: v[0] for k, v in records.items()}
+        results["end_to_end"] = score_relations(gold, {k: v[1] for k, v in records.items()}, pred_spans)
+        results["negation"] = score_negation(gold_spans, pred_spans)
+        title = f"predictions {args.predictions}"
+    else:
+        nlp = load()
+        linker = linker_of(nlp)
+        given = lambda d: [Mention(s["start"], s["end"], s["label"], s["text"]) for s in d.spans]  # noqa: E731
+        systems = {"baseline": cooccurrence_baseline, "rules": linker.relate}
+        for name, relate in systems.items():
+            results[f"given_gold_spans/{name}"] = score_relations(
+                gold, {d.id: [r.to_dict() for r in relate(d.text, given(d))] for d in docs})
+        from . import analyze
+
+        analyses = {d.id: analyze(d.text, nlp) for d in docs}
+        pred_spans = {k: [m.to_dict() for m in a.mentions] for k, a in analyses.items()}
+        results["end_to_end/rules"] = score_relations(
+            gold, {k: [r.to_dict() for r in a.relations] for k, a in analyses.items()}, pred_spans)
+        results["negation"] = score_negation(gold_spans, pred_spans)
+        detector = nlp.get_pipe("medie_negation").detector
+        given_negated = {}
+        for d in docs:
+            found = detector.negated(d.text, given(d))
+            given_negated[d.id] = [dict(s, attrs={"negated": True} if (s["start"], s["end"]) in found else {})
+                                   for s in d.spans]
+        results["negation_given_gold_spans"] = score_negation(gold_spans, given_negated)
+        if args.cv:
+            fold_of = assign_folds([d.id for d in docs], args.folds)
+            results["folds"] = {}
+            for k in sorted(set(fold_of.values())):
+                part = {i: gold[i] for i in gold if fold_of[i] == k}
+                results["folds"][k] = score_relations(
+                    part, {d.id: [r.to_dict() for r in linker.relate(d.text, given(d))] for d in docs if d.id in part})["micro"]
+        title = "relation rules (no trained part: each fold is scored with the same rules)"
+    print(title)
+    for name, rep in results.items():
+        if name.startswith("negation") or name == "folds":
+            continue
+        print(f"{name}: micro P {rep['micro']['precision']:.3f} R {rep['micro']['recall']:.3f} F1 {rep['micro']['f1']:.3f}")
+        for rtype, v in rep["types"].items():
+            print(f"  {rtype:10} P {v['precision']:.3f} R {v['recall']:.3f} F1 {v['f1']:.3f}  gold {v['n_gold']:4d} pred {v['n_pred']:4d}")
+    for k, v in results.get("folds", {}).items():
+        print(f"fold {k}: given gold spans micro F1 {v['f1']:.3f} (gold {v['n_gold']})")
+    for name in ("negation_given_gold_spans", "negation"):
+        if name in results:
+            neg = results[name]
+            where = "given gold spans" if name.endswith("spans") else "end to end, over matched spans"
+            print(f"negated ({where}): P {neg['precision']:.3f} R {neg['recall']:.3f} "
+                  f"(gold {neg['n_gold']}, predicted {neg['n_pred']})")
+    if args.json:
+        _write_json(args.json, results | {"source": title})
+    return 0
+
+
+def _read_relation_predictions(path: str, gold) -> dict:
+    """``{id: (spans, relations)}`` from a JSONL whose lines carry ``mentions`` (or ``spans``) and ``relations``."""
+    out = {}
+    for lineno, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+            name = Path(rec.get("id") or rec["doc"]).name
+            spans, relations = rec.get("mentions", rec.get("spans")), rec["relations"]
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as err:
+            raise ValueError(f"{path}:{lineno}: not a record with id, mentions and relations ({err})") from err
+        if name not in gold:
+            raise ValueError(f"{path}:{lineno}: document {name!r} has no gold")
+        for r in relations:
+            if not isinstance(r, dict) or set(r) != {"type", "head", "tail"}:
+                raise ValueError(f"{path}:{lineno}: a relation needs exactly type, head and tail: {r!r}")
+        out[name] = (spans or [], relations)
+    return out
 
 
 def _evaluate_external(args: argparse.Namespace) -> int:
@@ -387,6 +536,15 @@ def build_parser() -> argparse.ArgumentParser:
                    "(pip install 'medie[dask]')")
     p.set_defaults(func=cmd_extract)
 
+    p.add_argument("--relations", action="store_true", help="add the relations of each document (JSONL only)")
+
+    p = sub.add_parser("findings", help="one row per RESULT (drug, target, disease, trial, phase, endpoint, value)")
+    p.add_argument("path", help="a .txt file, a folder (searched recursively for *.txt) or - for stdin")
+    p.add_argument("--format", choices=("csv", "jsonl", "html"), default="csv")
+    p.add_argument("--output", "-o", help="write here instead of stdout")
+    p.add_argument("--encoding", help="input encoding (default: detect)")
+    p.set_defaults(func=cmd_findings)
+
     p = sub.add_parser("evaluate", help="score the pipeline or a predictions file against the gold")
     p.add_argument("--corpus", help="corpus folder (default $MEDIE_CORPUS or ../shared/corpus)")
     p.add_argument("--gold", help="gold JSONL (default annotations/gold.jsonl)")
@@ -403,6 +561,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--segmenter", choices=("char", "pkuseg"), default="char", help="tokenizer for the pipeline")
     p.add_argument("--config", help="training config for --cv (default configs/train.cfg)")
     p.add_argument("--verbose", action="store_true", help="with --cv: full tables for each system")
+    p.add_argument("--relations", action="store_true",
+                   help="score relations (given gold spans and end to end) and negation; with --predictions a JSONL with relations")
     p.set_defaults(func=cmd_evaluate)
 
     p = sub.add_parser("train", help="train the candidate classifier on the gold")

@@ -5,7 +5,9 @@ from . import (  # noqa: F401  (registers the factories)
     classifier,
     context,
     lexicon_matcher,
+    negation,
     pattern_matcher,
     propagate,
+    relations,
     resolver,
 )

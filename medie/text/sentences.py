@@ -66,7 +66,8 @@ class Segments:
         return start, self.ends[k] if k < len(self.ends) else self.length
 
     def __iter__(self):
-        return (self.bounds(k) for k in range(len(self.ends) + 1))
+        """The non-empty segments as ``(start, end)``."""
+        return (b for b in map(self.bounds, range(len(self.ends) + 1)) if b[0] < b[1])
 
 
 def sentences(raw: str) -> Segments:

@@ -1,0 +1,271 @@
+"""Relations and negation (spec v2.0): rule data, engines, storage on the Doc, API, CLI, scoring, gold checks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from spacy.tokens import DocBin
+
+import medie
+from medie.cli import main
+from medie.components.relations import doc_relations
+from medie.corpus.evaluate_relations import score_negation, score_relations
+from medie.corpus.gold import CorpusError, check_relations, check_spans
+from medie.labels import RELATION_TYPES
+from medie.mention import Mention, doc_mentions
+from medie.relations.linker import Linker, cooccurrence_baseline
+from medie.relations.negation import NegationDetector
+from medie.rulefiles import RuleError
+from medie.rulefiles.relations import (load_negation_rules, load_relation_rules, parse_example,
+                                       read_negation_rules, read_relation_rules)
+from medie.text.sentences import clauses, sentences
+
+ARTICLE = ("在III期ORIENT-11研究中，信迪利单抗联合化疗治疗非小细胞肺癌患者，"
+           "信迪利单抗组的ORR为51.9%，中位PFS为8.9个月。治疗期间未出现细胞因子释放综合征。")
+
+
+def marked(example: str) -> tuple[str, list[Mention]]:
+    text, marks = parse_example(example)
+    return text, [Mention(s, e, lab, text[s:e]) for s, e, lab in marks]
+
+
+# ---- rule data ------------------------------------------------------------------------------
+def test_every_relation_rule_example_behaves_as_written():
+    rules = load_relation_rules()
+    linker = Linker(rules)
+    assert {r.type for r in rules} == set(RELATION_TYPES)
+    for rule in rules:
+        heads, tails = RELATION_TYPES[rule.type]
+        for kind in ("linked", "unlinked"):
+            for ex in rule.examples[kind]:
+                text, ms = marked(ex)
+                head = next(m for m in ms if m.label in heads)
+                tail = next(m for m in ms if m.label in tails and m is not head)
+                got = any(r.type == rule.type and r.head == head and r.tail == tail for r in linker.relate(text, ms))
+                assert got == (kind == "linked"), f"{rule.where} {rule.name}: {kind} {ex}"
+
+
+def test_every_negation_rule_example_behaves_as_written():
+    rules = load_negation_rules()
+    detector = NegationDetector(rules)
+    for rule in rules:
+        for kind in ("negated", "affirmed"):
+            for ex in rule.examples[kind]:
+                text, ms = marked(ex)
+                first = next(m for m in ms if m.label in ("ENDPOINT", "DISEASE"))
+                assert ((first.start, first.end) in detector.negated(text, ms)) == (kind == "negated"), \
+                    f"{rule.where} {rule.name}: {kind} {ex}"
+
+
+@pytest.mark.parametrize("line, problem", [
+    ('{"name": "a", "type": "treats", "kind": "nearby", "examples": {"linked": ["{DRUG:x}"]}}', "unknown kind"),
+    ('{"name": "a", "type": "cures", "kind": "pairs", "scope": "sentence", "examples": {"linked": ["{DRUG:x}"]}}', "unknown relation type"),
+    ('{"name": "a", "type": "targets", "kind": "cue", "order": "tail_first", "between": "(", "examples": {"linked": ["{DRUG:x}"]}}', "bad regex"),
+    ('{"name": "a", "type": "treats", "kind": "pairs", "scope": "sentence", "examples": {"linked": ["no marks"]}}', "no {LABEL:text}"),
+    ('{"name": "a", "type": "treats", "kind": "pairs", "scope": "sentence"', "malformed JSON"),
+])
+def test_broken_relation_rule_file_names_file_and_line(tmp_path, line, problem):
+    path = tmp_path / "relations.jsonl"
+    path.write_text("// comment\n" + line + "\n", encoding="utf-8")
+    with pytest.raises(RuleError) as err:
+        read_relation_rules(path)
+    assert f"{path}:2" in str(err.value) and problem in str(err.value)
+
+
+def test_broken_negation_rule_file_names_file_and_line(tmp_path):
+    path = tmp_path / "negation.jsonl"
+    path.write_text('{"name": "x", "kind": "cue", "direction": "sideways", "window": 3, "pattern": "未",'
+                    ' "examples": {"negated": ["未见{ENDPOINT:出血}"]}}\n', encoding="utf-8")
+    with pytest.raises(RuleError, match=r"negation.jsonl:1: 'direction'"):
+        read_negation_rules(path)
+
+
+# ---- sentences ------------------------------------------------------------------------------
+def test_sentences_follow_the_guideline():
+    text = "目的:观察甲药的疗效.方法:共纳入80例.\n新药获批\n患者接受治疗，\n\n随后缓解。PFS为3.5个月！ Next one."
+    got = [text[a:b].strip() for a, b in sentences(text)]
+    assert got == ["目的:观察甲药的疗效.", "方法:共纳入80例.", "新药获批", "患者接受治疗，\n\n随后缓解。",
+                   "PFS为3.5个月！", "Next one."]
+    short = "共1,000例，有效。"
+    assert [short[a:b] for a, b in clauses(short)] == ["共1,000例，", "有效。"]
+
+
+# ---- negation -------------------------------------------------------------------------------
+@pytest.mark.parametrize("sentence, negated", [
+    ("所有患者均未出现{ENDPOINT:3级以上不良事件}。", True),
+    ("术后无{ENDPOINT:感染}。", True),
+    ("影像学检查未见{DISEASE:骨转移}。", True),
+    ("本研究未观察到{ENDPOINT:剂量限制性毒性}。", True),
+    ("无一例受试者发生{ENDPOINT:ICANS}。", True),
+    ("两组{ENDPOINT:出血}均未发生。", True),
+    ("随访期间没有{ENDPOINT:死亡}。", True),
+    ("治療期間未出現{ENDPOINT:細胞因子釋放綜合徵}。", True),
+    ("治疗后出现{ENDPOINT:皮疹}。", False),
+    ("未出现发热，但出现了{ENDPOINT:乏力}。", False),
+    ("中位{ENDPOINT:无进展生存期}为11.2个月。", False),
+    ("两组{ENDPOINT:总有效率}差异无统计学意义。", False),
+    ("{ENDPOINT:皮疹}发生率为0。", False),
+])
+def test_negation_on_our_sentences(sentence, negated):
+    text, ms = marked(sentence)
+    target = next(m for m in ms if m.label in ("ENDPOINT", "DISEASE"))
+    assert ((target.start, target.end) in NegationDetector(load_negation_rules()).negated(text, ms)) is negated
+
+
+# ---- the pipeline, the Doc and the API ------------------------------------------------------
+def test_pipeline_stores_relations_and_negation_that_survive_docbin(nlp):
+    doc = nlp(ARTICLE)
+    rels = doc_relations(doc)
+    assert ("arm", "51.9%", "信迪利单抗") in {(r.type, r.head.text, r.tail.text) for r in rels}
+    blob = DocBin(store_user_data=True, docs=[doc]).to_bytes()
+    again = next(DocBin().from_bytes(blob).get_docs(nlp.vocab))
+    assert [r.to_dict() for r in doc_relations(again)] == [r.to_dict() for r in rels]
+    negated = [m.text for m in doc_mentions(again) if m.attrs.get("negated")]
+    assert negated == ["细胞因子释放综合征"]
+
+
+def test_pipeline_round_trips_through_to_disk(nlp, tmp_path):
+    nlp.to_disk(tmp_path / "p")
+    again = medie.load(tmp_path / "p")
+    assert again.pipe_names == nlp.pipe_names
+    assert again(ARTICLE).user_data["medie_relations"] == nlp(ARTICLE).user_data["medie_relations"]
+
+
+def test_analyze_gives_relations_and_findings(nlp):
+    a = medie.analyze(ARTICLE, nlp)
+    rows = {f.result.text: f for f in a.findings}
+    orr = rows["51.9%"]
+    assert [m.text for m in orr.drug] == ["信迪利单抗"] and [m.text for m in orr.endpoint] == ["ORR"]
+    assert [m.text for m in orr.trial] == ["ORIENT-11"] and [m.text for m in orr.phase] == ["III期"]
+    assert [m.text for m in orr.disease] == ["非小细胞肺癌"]
+    assert rows["8.9个月"].result.attrs["unit"] == "月"
+    standoff = a.to_dict()
+    spans = {(s["start"], s["end"]) for s in standoff["spans"]}
+    assert all(tuple(r["head"]) in spans and tuple(r["tail"]) in spans for r in standoff["relations"])
+    for field in ("drug", "endpoint"):
+        for m in getattr(orr, field):
+            assert ARTICLE[m.start:m.end] == m.text
+    frame = a.findings_frame()
+    assert list(frame["result"]) == ["51.9%", "8.9个月"] and frame.loc[0, "drug"] == "信迪利单抗"
+
+
+def test_relations_of_a_long_text_are_found_across_pieces(nlp):
+    filler = "本段为背景介绍，与研究无关。" * 400
+    text = filler + ARTICLE
+    a = medie.analyze(text, nlp)
+    assert any(r.type == "measures" and r.head.text == "51.9%" and r.tail.text == "ORR" for r in a.relations)
+    assert all(text[r.head.start:r.head.end] == r.head.text for r in a.relations)
+
+
+# ---- CLI --------------------------------------------------------------------------------------
+def test_extract_relations_and_findings(tmp_path, capsys):
+    src = tmp_path / "a.txt"
+    src.write_text(ARTICLE, encoding="utf-8")
+    assert main(["extract", str(src), "--relations"]) == 0
+    line = json.loads(capsys.readouterr().out)
+    offsets = {(m["start"], m["end"]) for m in line["mentions"]}
+    assert line["relations"] and all(tuple(r["head"]) in offsets for r in line["relations"])
+    assert main(["findings", str(src), "--format", "jsonl"]) == 0
+    rows = json.loads(capsys.readouterr().out)["findings"]
+    assert rows[0]["endpoint"][0]["text"] == "ORR" and rows[0]["value"] == 51.9
+    assert main(["findings", str(src)]) == 0
+    csv_out = capsys.readouterr().out.splitlines()
+    assert csv_out[0].startswith("id,drug,drug_offsets") and len(csv_out) == 3
+    out = tmp_path / "f.html"
+    assert main(["findings", str(src), "--format", "html", "--output", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert 'class="legend"' in page and 'href="#d0-' in page and "l-DRUG" in page and "<table>" in page
+
+
+def test_extract_relations_needs_jsonl(tmp_path, capsys):
+    src = tmp_path / "a.txt"
+    src.write_text(ARTICLE, encoding="utf-8")
+    assert main(["extract", str(src), "--relations", "--format", "tsv"]) == 2
+    assert "--relations" in capsys.readouterr().err
+
+
+def test_extract_html_has_colours_and_legend(tmp_path, capsys):
+    src = tmp_path / "a.txt"
+    src.write_text(ARTICLE, encoding="utf-8")
+    main(["extract", str(src), "--format", "html", "--output", str(tmp_path / "o.html")])
+    page = (tmp_path / "o.html").read_text(encoding="utf-8")
+    assert 'class="legend"' in page and page.count("l-RESULT") >= 3 and 'title="RESULT {' in page
+
+
+# ---- scoring ----------------------------------------------------------------------------------
+TEXT = "客观缓解率（ORR）为40%，甲药组和甲药"
+SPANS = [{"start": 0, "end": 5, "label": "ENDPOINT", "text": "客观缓解率"},
+         {"start": 6, "end": 9, "label": "ENDPOINT", "text": "ORR"},
+         {"start": 11, "end": 14, "label": "RESULT", "text": "40%"},
+         {"start": 15, "end": 17, "label": "DRUG", "text": "甲药"},
+         {"start": 19, "end": 21, "label": "DRUG", "text": "甲药"}]
+GOLD = {"d": (TEXT, SPANS, [{"type": "measures", "head": [11, 14], "tail": [6, 9]},
+                            {"type": "arm", "head": [11, 14], "tail": [15, 17]}])}
+
+
+def test_scoring_accepts_bracketed_partner_and_same_name():
+    pred = {"d": [{"type": "measures", "head": [11, 14], "tail": [0, 5]},
+                  {"type": "arm", "head": [11, 14], "tail": [19, 21]},
+                  {"type": "arm", "head": [11, 14], "tail": [19, 21]}]}
+    rep = score_relations(GOLD, pred)
+    assert rep["micro"]["f1"] == 1.0 and rep["micro"]["n_pred"] == 2
+
+
+def test_scoring_counts_wrong_tails_and_one_match_per_gold():
+    pred = {"d": [{"type": "measures", "head": [11, 14], "tail": [0, 5]},
+                  {"type": "measures", "head": [11, 14], "tail": [6, 9]},
+                  {"type": "arm", "head": [11, 14], "tail": [0, 5]}]}
+    rep = score_relations(GOLD, pred)
+    assert rep["types"]["measures"]["precision"] == 0.5 and rep["types"]["arm"]["recall"] == 0.0
+
+
+def test_end_to_end_needs_a_strictly_matching_head():
+    pred = {"d": [{"type": "measures", "head": [11, 13], "tail": [6, 9]}]}
+    spans = {"d": [{"start": 11, "end": 13, "label": "RESULT"}, {"start": 6, "end": 9, "label": "ENDPOINT"}]}
+    assert score_relations(GOLD, pred, spans)["micro"]["recall"] == 0.0
+
+
+def test_negation_scoring_over_matched_spans():
+    gold = {"d": [{"start": 0, "end": 2, "label": "ENDPOINT", "attrs": {"negated": True}},
+                  {"start": 5, "end": 7, "label": "DISEASE", "attrs": {}}]}
+    pred = {"d": [{"start": 0, "end": 2, "label": "ENDPOINT", "attrs": {"negated": True}},
+                  {"start": 5, "end": 7, "label": "DISEASE", "attrs": {"negated": True}}]}
+    got = score_negation(gold, pred)
+    assert got["precision"] == 0.5 and got["recall"] == 1.0
+
+
+def test_baseline_links_results_to_the_nearest_endpoint_before():
+    text, ms = marked("{ENDPOINT:ORR}为{RESULT:40%}，{ENDPOINT:DCR}为{RESULT:80%}")
+    rels = {(r.type, r.head.text, r.tail.text) for r in cooccurrence_baseline(text, ms)}
+    assert rels == {("measures", "40%", "ORR"), ("measures", "80%", "DCR")}
+
+
+# ---- gold checks ------------------------------------------------------------------------------
+@pytest.mark.parametrize("rel, problem", [
+    ({"type": "cures", "head": [11, 14], "tail": [6, 9]}, "unknown type"),
+    ({"type": "measures", "head": [11, 13], "tail": [6, 9]}, "head [11, 13] is not a span"),
+    ({"type": "measures", "head": [15, 17], "tail": [6, 9]}, "joins DRUG -> ENDPOINT"),
+    ({"type": "measures", "head": [11, 14]}, "needs exactly type, head and tail"),
+])
+def test_gold_relation_errors_name_document_and_offsets(rel, problem):
+    with pytest.raises(CorpusError) as err:
+        check_relations("doc_x.txt", SPANS, [rel])
+    assert "doc_x.txt" in str(err.value) and problem in str(err.value)
+
+
+def test_gold_duplicate_relation_and_misplaced_negation_are_errors():
+    rel = {"type": "measures", "head": [11, 14], "tail": [6, 9]}
+    with pytest.raises(CorpusError, match="duplicate measures"):
+        check_relations("doc_x.txt", SPANS, [rel, dict(rel)])
+    bad = [dict(SPANS[2], attrs={"negated": True})]
+    with pytest.raises(CorpusError, match="doc_x.txt span at 11: 'negated'"):
+        check_spans("doc_x.txt", TEXT, bad)
+
+
+def test_gold_relations_of_the_corpus_are_valid(corpus_dir):
+    from medie.corpus import load_documents
+
+    docs = load_documents(corpus_dir)
+    assert sum(len(d.relations) for d in docs) > 700
+    assert sum(bool(s.get("attrs", {}).get("negated")) for d in docs for s in d.spans) > 10
