@@ -149,10 +149,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
         else:
             results = extract_documents(readable(), nlp=nlp, spec=spec, n_process=args.n_process)
         linker = None
-        if args.relations:
+        if args.relations:  # the relation rules of the pipeline, without loading one in this process for workers
             from .analysis import linker_of
+            from .relations.linker import Linker
+            from .rulefiles.relations import load_relation_rules
 
-            linker = linker_of(nlp if nlp is not None else spec.load())
+            linker = linker_of(nlp) if nlp is not None else Linker(load_relation_rules())
         for doc_id, mentions in results:
             writer.begin(doc_id)
             kept = [] if linker is not None else None

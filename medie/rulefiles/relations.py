@@ -132,39 +132,40 @@ def _settings(path: Path, lineno: int, rec: dict[str, Any], required: set[str], 
     return settings
 
 
-def read_relation_rules(path: Path) -> list[Rule]:
-    out, names = [], set()
+def _lines(path: Path, kinds: dict[str, set[str]], optional: dict[str, set[str]], extra: set[str]):
+    """Each rule line with its line number after the checks both files share: a unique name, a
+    known kind, no unknown field."""
+    names: set[str] = set()
     for lineno, rec in _records(path):
-        name, kind, rtype = rec.get("name"), rec.get("kind"), rec.get("type")
+        name, kind = rec.get("name"), rec.get("kind")
         if not name or name in names:
             raise RuleError(path, lineno, f"missing or duplicate rule name {name!r}")
-        if rtype not in RELATION_TYPES:
-            raise RuleError(path, lineno, f"unknown relation type {rtype!r} (known: {', '.join(RELATION_TYPES)})")
-        if kind not in RELATION_KINDS:
-            raise RuleError(path, lineno, f"unknown kind {kind!r} (known: {', '.join(RELATION_KINDS)})")
-        required, optional = RELATION_KINDS[kind], RELATION_OPTIONAL.get(kind, set())
-        unknown = set(rec) - required - optional - {"name", "kind", "type", "examples", "comment"}
+        if kind not in kinds:
+            raise RuleError(path, lineno, f"unknown kind {kind!r} (known: {', '.join(kinds)})")
+        unknown = set(rec) - kinds[kind] - optional.get(kind, set()) - extra - {"name", "kind", "examples", "comment"}
         if unknown:
             raise RuleError(path, lineno, f"unknown field(s) {', '.join(sorted(unknown))}")
         names.add(name)
-        out.append(Rule(name, kind, rtype, _settings(path, lineno, rec, required, optional),
+        yield lineno, rec
+
+
+def read_relation_rules(path: Path) -> list[Rule]:
+    out = []
+    for lineno, rec in _lines(path, RELATION_KINDS, RELATION_OPTIONAL, {"type"}):
+        if rec.get("type") not in RELATION_TYPES:
+            raise RuleError(path, lineno, f"unknown relation type {rec.get('type')!r} (known: {', '.join(RELATION_TYPES)})")
+        kind = rec["kind"]
+        out.append(Rule(rec["name"], kind, rec["type"],
+                        _settings(path, lineno, rec, RELATION_KINDS[kind], RELATION_OPTIONAL.get(kind, set())),
                         _example_lists(path, lineno, rec, ("linked", "unlinked")), f"{path}:{lineno}"))
     return out
 
 
 def read_negation_rules(path: Path) -> list[Rule]:
-    out, names = [], set()
-    for lineno, rec in _records(path):
-        name, kind = rec.get("name"), rec.get("kind")
-        if not name or name in names:
-            raise RuleError(path, lineno, f"missing or duplicate rule name {name!r}")
-        if kind not in NEGATION_KINDS:
-            raise RuleError(path, lineno, f"unknown kind {kind!r} (known: {', '.join(NEGATION_KINDS)})")
-        unknown = set(rec) - NEGATION_KINDS[kind] - {"name", "kind", "examples", "comment"}
-        if unknown:
-            raise RuleError(path, lineno, f"unknown field(s) {', '.join(sorted(unknown))}")
-        names.add(name)
-        out.append(Rule(name, kind, "negated", _settings(path, lineno, rec, NEGATION_KINDS[kind], set()),
+    out = []
+    for lineno, rec in _lines(path, NEGATION_KINDS, {}, set()):
+        kind = rec["kind"]
+        out.append(Rule(rec["name"], kind, "negated", _settings(path, lineno, rec, NEGATION_KINDS[kind], set()),
                         _example_lists(path, lineno, rec, ("negated", "affirmed")), f"{path}:{lineno}"))
     return out
 
