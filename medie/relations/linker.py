@@ -202,13 +202,14 @@ class Linker:
     def _phase_of(self, doc: _Text) -> Iterable[Relation]:
         implied = self.rules_of("phase_of", "implied")
         reach = max((r["sentences"] for r in implied), default=-1)
+        in_sentence = bool(self.rules_of("phase_of", "pairs"))  # the phase_in_sentence rule switches this on
         for k in sorted(doc.by_sentence):
             sent = doc.by_sentence[k]
             for m in sent:
                 if m.label != "PHASE":
                     continue
                 named = [t for t in sent if t.label in ("DRUG", "TRIAL")]
-                tails = [t for t in named if not self._blocked("phase_of", doc, m, t)]
+                tails = [t for t in named if not self._blocked("phase_of", doc, m, t)] if in_sentence else []
                 if not named and reach >= 0:
                     earlier = [d for j in range(max(0, k - reach), k + 1) for d in doc.by_sentence.get(j, ())
                                if d.label == "DRUG" and d.end <= m.start]
