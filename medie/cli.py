@@ -112,7 +112,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         raise UsageError("--dask runs on the cluster's workers; it does not combine with --n-process")
     if args.relations and args.format != "jsonl":
         raise UsageError("--relations adds a 'relations' list to JSONL lines; use --format jsonl (or `medie findings`)")
-    spec = PipelineSpec()
+    spec = PipelineSpec(name=args.pipeline)
     nlp = spec.load() if args.n_process == 1 and not args.dask else None
     texts: dict[str, str] = {}
     problems: list[str] = []
@@ -179,7 +179,7 @@ def cmd_findings(args: argparse.Namespace) -> int:
     from . import analyze, load
     from .analysis import FIELDS, RESULT_ATTRS
 
-    nlp = load()
+    nlp = load(args.pipeline)
     problems: list[str] = []
     with atomic_writer(args.output) if args.output else nullcontext(sys.stdout) as out:
         pages = []
@@ -254,8 +254,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                   f"(scored as empty): {shown}", file=sys.stderr)
         title = f"predictions {args.predictions}"
     else:
-        pred = predict(load(segmenter=args.segmenter, trained=not args.rules_only), docs)
-        title = f"current pipeline ({'rules only' if args.rules_only else 'rules + classifier'}, {args.segmenter} tokenizer)"
+        pred = predict(load(args.pipeline, segmenter=args.segmenter, trained=not args.rules_only), docs)
+        title = f"{args.pipeline} pipeline ({'rules only' if args.rules_only else 'rules + trained parts'}, {args.segmenter} tokenizer)"
     report = score(gold, pred, texts)
     print(format_report(report, title))
     if args.errors:
@@ -290,7 +290,7 @@ def _evaluate_relations(args: argparse.Namespace) -> int:
         results["negation"] = score_negation(gold_spans, pred_spans)
         title = f"predictions {args.predictions}"
     else:
-        nlp = load()
+        nlp = load(args.pipeline)
         linker = linker_of(nlp)
         given = lambda d: [Mention(s["start"], s["end"], s["label"], s["text"]) for s in d.spans]  # noqa: E731
         systems = {"baseline": cooccurrence_baseline, "rules": linker.relate}
@@ -367,7 +367,7 @@ def _evaluate_external(args: argparse.Namespace) -> int:
     if args.cv or args.predictions:
         raise UsageError("--external scores the pipeline on a third-party set; it does not combine with --cv or --predictions")
     names = SETS if args.external == "all" else (args.external,)
-    nlp = load(segmenter=args.segmenter, trained=not args.rules_only)
+    nlp = load(args.pipeline, segmenter=args.segmenter, trained=not args.rules_only)
     out: dict = {}
     print(f"{'set':10} {'scoring':9} {'label':8} {'strict P':>8} {'R':>6} {'F1':>6}   {'overlap P':>9} {'R':>6} {'F1':>6} {'gold':>6}")
     for name in names:
@@ -424,15 +424,22 @@ def _cross_validate(args: argparse.Namespace, docs) -> int:
     for name in SYSTEMS:
         cells = "  ".join(f"{micro(r, 'core', 'strict'):.3f}/{micro(r, 'all', 'strict'):.3f}" for r in result.per_fold[name])
         print(f"{name:20} {cells}")
-    print("\nby document group, micro strict F1 core / all:")
-    groups = list(next(iter(result.subsets.values())))
-    print(f"{'':20} " + " ".join(f"{g:>13}" for g in groups))
-    for name in SYSTEMS:
-        cells = []
-        for g in groups:
-            rep = result.subsets[name][g]
-            cells.append(f"{micro(rep, 'core', 'strict'):6.3f}/{micro(rep, 'all', 'strict'):.3f}" if rep else f"{'-':>13}")
-        print(f"{name:20} " + " ".join(cells))
+    def table(title: str, columns: list[str], width: int, cell) -> None:
+        print(f"\n{title}:\n{'':20} " + " ".join(f"{c:>{width}}" for c in columns))
+        for name in SYSTEMS:
+            print(f"{name:20} " + " ".join(cell(name, c) for c in columns))
+
+    def group_cell(name: str, group: str) -> str:
+        rep = result.subsets[name][group]
+        return f"{micro(rep, 'core', 'strict'):6.3f}/{micro(rep, 'all', 'strict'):.3f}" if rep else f"{'-':>13}"
+
+    def unseen_cell(name: str, label: str) -> str:
+        found, total = result.unseen[name][label]
+        return f"{found / total:6.3f} ({found:3d}/{total:3d})" if total else f"{'-':>16}"
+
+    table("by document group, micro strict F1 core / all", list(next(iter(result.subsets.values()))), 13, group_cell)
+    table("recall on unseen names (gold mentions whose text is in no lexicon entry of the fold), found/total",
+          list(next(iter(result.unseen.values()))), 16, unseen_cell)
     if args.verbose:
         for name in SYSTEMS:
             print("\n" + format_report(result.pooled[name], name))
@@ -446,18 +453,27 @@ def cmd_train(args: argparse.Namespace) -> int:
     import time
 
     from .corpus import load_documents
-    from .pipeline import CLASSIFIER, MODEL_DIR
+    from .pipeline import CLASSIFIER, MODEL_ROOT, TAGGER
     from .corpus.train import read_config, train
 
+    out = Path(args.output) if args.output else None
+    if out is not None and out.exists() and any(out.iterdir()) and not (out / "config.cfg").is_file():
+        raise UsageError(f"--output {out} exists and is not a medie pipeline; choose a new or empty folder")
     start = time.perf_counter()
-    nlp = train(load_documents(args.corpus, args.gold), read_config(args.config), log=True)
-    out = Path(args.output) if args.output else MODEL_DIR
-    tmp = out.with_name(out.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    nlp.get_pipe(CLASSIFIER).to_disk(tmp)
-    shutil.rmtree(out, ignore_errors=True)
-    tmp.rename(out)
-    print(f"trained in {time.perf_counter() - start:.1f}s; classifier written to {out}")
+    nlp = train(load_documents(args.corpus, args.gold), read_config(args.config), log=True, pipeline=args.pipeline)
+    # write beside the target, then swap, so that a failed run never leaves half-written weights
+    if out is not None:
+        targets = [(out, nlp.to_disk)]
+    else:
+        targets = [(MODEL_ROOT / name, nlp.get_pipe(name).to_disk) for name in (CLASSIFIER, TAGGER) if name in nlp.pipe_names]
+    for target, write in targets:
+        tmp = target.with_name(target.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        write(tmp)
+        shutil.rmtree(target, ignore_errors=True)
+        tmp.rename(target)
+    where = ", ".join(str(t) for t, _ in targets)
+    print(f"{args.pipeline} pipeline trained in {time.perf_counter() - start:.1f}s; written to {where}")
     return 0
 
 
@@ -529,6 +545,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("extract", help="extract mentions from a file, a folder of *.txt or stdin (-)")
+    p.add_argument("--pipeline", default="fast", metavar="NAME|DIR",
+                   help="shipped pipeline (fast, accurate) or a folder written by medie train --output (default fast)")
     p.add_argument("path", help="a .txt file, a folder (searched recursively for *.txt) or - for stdin")
     p.add_argument("--format", choices=("jsonl", "tsv", "html"), default="jsonl")
     p.add_argument("--output", "-o", help="write here instead of stdout")
@@ -541,6 +559,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--relations", action="store_true", help="add the relations of each document (JSONL only)")
 
     p = sub.add_parser("findings", help="one row per RESULT (drug, target, disease, trial, phase, endpoint, value)")
+    p.add_argument("--pipeline", default="fast", metavar="NAME|DIR",
+                   help="shipped pipeline (fast, accurate) or a folder written by medie train --output (default fast)")
     p.add_argument("path", help="a .txt file, a folder (searched recursively for *.txt) or - for stdin")
     p.add_argument("--format", choices=("csv", "jsonl", "html"), default="csv")
     p.add_argument("--output", "-o", help="write here instead of stdout")
@@ -548,12 +568,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_findings)
 
     p = sub.add_parser("evaluate", help="score the pipeline or a predictions file against the gold")
+    p.add_argument("--pipeline", default="fast", metavar="NAME|DIR",
+                   help="shipped pipeline (fast, accurate) or a folder written by medie train --output (default fast)")
     p.add_argument("--corpus", help="corpus folder (default $MEDIE_CORPUS or ../shared/corpus)")
     p.add_argument("--gold", help="gold JSONL (default annotations/gold.jsonl)")
     p.add_argument("--predictions", help="a medie extract JSONL file to score instead of the pipeline")
     p.add_argument("--json", help="write the scores as JSON here")
     p.add_argument("--errors", action="store_true", help="list false positives and negatives with context")
-    p.add_argument("--cv", action="store_true", help="K-fold cross-validation: rules-only, trained-only, combined")
+    p.add_argument("--cv", action="store_true", help="K-fold cross-validation: rules-only, trained-only, combined (fast), tagger-only, accurate")
     p.add_argument("--kind", choices=("seed", "news", "abstract"), help="score only the documents of this kind")
     p.add_argument("--folds", type=int, default=DEFAULT_FOLDS, help=f"with --cv: number of folds (default {DEFAULT_FOLDS})")
     p.add_argument("--external", choices=("cmeee", "cmedqaner", "yidu", "all"),
@@ -567,11 +589,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="score relations (given gold spans and end to end) and negation; with --predictions a JSONL with relations")
     p.set_defaults(func=cmd_evaluate)
 
-    p = sub.add_parser("train", help="train the candidate classifier on the gold")
+    p = sub.add_parser("train", help="train a pipeline's trained parts on the gold (fixed seed)")
+    p.add_argument("--pipeline", choices=("fast", "accurate"), default="fast",
+                   help="fast: the candidate classifier; accurate: the classifier and then the tagger")
     p.add_argument("--corpus")
     p.add_argument("--gold")
     p.add_argument("--config", help="training config (default configs/train.cfg)")
-    p.add_argument("--output", help="where to write the classifier (default: the one medie.load() uses)")
+    p.add_argument("--output", help="write the whole trained pipeline to this folder, for medie.load(path=...) "
+                                    "(default: replace the shipped weights that medie.load() uses)")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("gold", help="gold statistics, import from and export to annotation tools")

@@ -35,11 +35,12 @@ class PipelineSpec:
     path: str | None = None
     config: tuple[tuple[str, Any], ...] = field(default_factory=tuple)
     trained: bool = True
+    name: str = "fast"
 
     def load(self) -> Language:
         from .pipeline import load
 
-        return load(self.path, config=dict(self.config), trained=self.trained)
+        return load(self.name, path=self.path, config=dict(self.config), trained=self.trained)
 
 
 def _run(nlp: Language, text: str, seeds: dict | None = None, until: str | None = None):

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import medie
+from medie.manifest import write_manifest
 from medie.pipeline import load_classifier
 
 
@@ -72,11 +73,14 @@ def test_offsets_always_index_the_raw_text(rules):
 
 def test_missing_model_names_the_rebuild_command(rules, tmp_path):
     nlp = medie.load(trained=False, keep_untrained=True)
-    with pytest.raises(FileNotFoundError, match="rebuild it with `medie train`"):
+    with pytest.raises(FileNotFoundError, match="rebuild it with `medie train --pipeline fast`"):
         load_classifier(nlp, tmp_path)
     (tmp_path / "cfg").write_text("{}", encoding="utf-8")
     (tmp_path / "model").write_bytes(b"not a model")
-    with pytest.raises(ValueError, match="corrupt .*rebuild it with `medie train`"):
+    with pytest.raises(FileNotFoundError, match="no weights manifest.*medie train"):
+        load_classifier(nlp, tmp_path)
+    write_manifest(tmp_path)  # files that match their manifest but are no model
+    with pytest.raises(ValueError, match="corrupt .*rebuild it with `medie train --pipeline fast`"):
         load_classifier(nlp, tmp_path)
 
 

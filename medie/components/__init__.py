@@ -10,4 +10,5 @@ from . import (  # noqa: F401  (registers the factories)
     propagate,
     relations,
     resolver,
+    tagger,
 )

@@ -25,10 +25,12 @@ from thinc.api import Model, Optimizer, SparseLinear
 from thinc.types import Floats2d
 
 from ..labels import CANDIDATES, LABELS
+from ..manifest import check_manifest, write_manifest
 from ..mention import doc_text
 from .candidates import candidates
 
 CLASSES = ("NONE",) + LABELS
+REBUILD = "medie train"
 _SHAPE = (regex.compile(r"\p{Han}"), "H"), (regex.compile(r"[0-9]"), "0"), (regex.compile(r"[A-Z]"), "A"), (regex.compile(r"[a-z]"), "a")
 
 
@@ -169,3 +171,13 @@ class CandidateClassifier(TrainablePipe):
 
     def score(self, examples: Iterable[Example], **kwargs) -> dict:
         return Scorer.score_spans(examples, "ents", **kwargs)
+
+    def to_disk(self, path, *, exclude: Iterable[str] = tuple()) -> None:
+        """Save the weights and their sha256 manifest."""
+        super().to_disk(path, exclude=exclude)
+        write_manifest(path)
+
+    def from_disk(self, path, *, exclude: Iterable[str] = tuple()) -> "CandidateClassifier":
+        """Load the weights after checking them against their manifest."""
+        check_manifest(path, REBUILD, ("cfg", "model"))
+        return super().from_disk(path, exclude=exclude)

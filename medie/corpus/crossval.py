@@ -8,9 +8,13 @@ other folds only, and the lexicon entries whose only source is a document of the
 - ``rules-only``: lexicons, patterns and context rules, no trained component;
 - ``trained-only``: lexicon and pattern candidates decided by the classifier alone, without the
   hand-written context rules;
-- ``combined``: the default pipeline.
+- ``combined``: the fast pipeline (the default);
+- ``tagger-only``: the tagger alone, all nine labels, from the tokens (no rule at all);
+- ``accurate``: the accurate pipeline (the fast one, then the tagger).
 
 Scores are pooled over all folds (one prediction per document) and also given per fold.
+**Recall on unseen names** is the strict recall of each system on the gold DRUG, TARGET, DISEASE
+and TRIAL mentions whose normalised text is the form of no lexicon entry available to the fold.
 """
 
 from __future__ import annotations
@@ -23,13 +27,18 @@ from typing import Any, Callable, Iterable
 
 from thinc.api import Config
 
-from ..pipeline import load
-from ..text.normalize import T2S
+from spacy.language import Language
+
+from ..labels import LABELS
+from ..pipeline import TAGGER, load
+from ..rulefiles.lexicon import load_lexicons
+from ..text.normalize import T2S, normalized_text
 from .evaluate import Report, score
 from .gold import Document
-from .train import predict, source_tag, train
+from .train import predict, source_tag, train, train_tagger
 
-SYSTEMS = ("rules-only", "trained-only", "combined")
+SYSTEMS = ("rules-only", "trained-only", "combined", "tagger-only", "accurate")
+UNSEEN_LABELS = ("DRUG", "TARGET", "DISEASE", "TRIAL")
 DEFAULT_FOLDS = 5
 FOLD_SEED = 7
 
@@ -78,11 +87,15 @@ class CVResult:
     per_fold: dict[str, list[Report]]
     subsets: dict[str, dict[str, Report | None]] = field(default_factory=dict)
     seconds: float = 0.0
+    # system -> label -> (found, total) over the unseen-name gold mentions
+    unseen: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "folds": self.folds,
             "seconds": self.seconds,
+            "unseen_recall": {name: {lab: {"found": f, "total": t, "recall": f / t if t else None}
+                                     for lab, (f, t) in labs.items()} for name, labs in self.unseen.items()},
             "systems": {
                 name: {"pooled": rep.to_dict(), "per_fold": [r.to_dict() for r in self.per_fold[name]],
                        "subsets": {k: v.to_dict() if v else None for k, v in self.subsets.get(name, {}).items()}}
@@ -99,6 +112,7 @@ def cross_validate(docs: list[Document], cfg: Config, k: int = DEFAULT_FOLDS, se
     gold = {d.id: d.spans for d in docs}
     texts = {d.id: d.text for d in docs}
     preds: dict[str, dict[str, list]] = {name: {} for name in SYSTEMS}
+    unseen: dict[str, list[dict]] = {}
     fold_ids: list[list[str]] = [[d.id for d in docs if folds[d.id] == f] for f in range(k)]
     for f, held_ids in enumerate(fold_ids):
         t0 = time.perf_counter()
@@ -109,6 +123,11 @@ def cross_validate(docs: list[Document], cfg: Config, k: int = DEFAULT_FOLDS, se
         preds["rules-only"].update(predict(rules, held))
         preds["trained-only"].update(predict(train(rest, cfg, exclude, context=False), held))
         preds["combined"].update(predict(train(rest, cfg, exclude), held))
+        preds["tagger-only"].update(predict(tagger_alone(rest), held))
+        preds["accurate"].update(predict(train(rest, cfg, exclude, pipeline="accurate"), held))
+        forms = {normalized_text(e.form) for e in load_lexicons(exclude_sources=exclude)}
+        unseen.update({d.id: [s for s in d.spans if s["label"] in UNSEEN_LABELS
+                              and normalized_text(s["text"]) not in forms] for d in held})
         if log:
             log(f"fold {f + 1}/{k}: {len(held)} documents, {time.perf_counter() - t0:.1f}s")
     pooled = {name: score(gold, p, texts) for name, p in preds.items()}
@@ -121,4 +140,28 @@ def cross_validate(docs: list[Document], cfg: Config, k: int = DEFAULT_FOLDS, se
     subsets = {name: {g: score({i: gold[i] for i in ids}, {i: p[i] for i in ids}) if ids else None
                       for g, ids in groups.items()}
                for name, p in preds.items()}
-    return CVResult(folds, pooled, per_fold, subsets, time.perf_counter() - start)
+    recall = {name: unseen_recall(unseen, p) for name, p in preds.items()}
+    return CVResult(folds, pooled, per_fold, subsets, time.perf_counter() - start, recall)
+
+
+def unseen_recall(unseen: dict[str, list[dict]], preds: dict[str, list]) -> dict[str, tuple[int, int]]:
+    """(found, total) per label: unseen-name gold mentions predicted with the same offsets and label."""
+    out = {lab: [0, 0] for lab in UNSEEN_LABELS}
+    for doc_id, spans in unseen.items():
+        got = {(p["start"], p["end"], p["label"]) for p in preds.get(doc_id, [])}
+        for s in spans:
+            out[s["label"]][1] += 1
+            out[s["label"]][0] += (s["start"], s["end"], s["label"]) in got
+    return {lab: (f, t) for lab, (f, t) in out.items()}
+
+
+def tagger_alone(docs: list[Document]) -> Language:
+    """A pipeline of the tokenizer, the tagger for all nine labels (no rule features) and the attributes."""
+    nlp = load("accurate", trained=False, keep_untrained=True,
+               config={f"components.{TAGGER}.{k}": v for k, v in
+                       {"labels": list(LABELS), "candidates": False, "entities": False, "mode": "decide"}.items()})
+    for name in list(nlp.pipe_names):
+        if name not in (TAGGER, "medie_attributes"):
+            nlp.remove_pipe(name)
+    train_tagger(nlp, docs)
+    return nlp

@@ -1,0 +1,1 @@
+"""The trained tagger: token features and an averaged structured perceptron."""
