@@ -20,7 +20,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 PIPELINES = {
-    "medie (default)": "medie",
+    "medie (default, fast)": "medie",
+    "medie (accurate)": "medie-accurate",
     "medie (rules only)": "medie-rules",
     "medie (pkuseg)": "medie-pkuseg",
     "spaCy blank zh": "blank",
@@ -43,6 +44,8 @@ def build(kind: str):
 
         if kind == "medie-pkuseg":
             return medie.load(segmenter="pkuseg")
+        if kind == "medie-accurate":
+            return medie.load("accurate")
         return medie.load(trained=kind != "medie-rules")
     nlp = spacy.blank("zh")
     if kind == "blank-ner":

@@ -20,6 +20,7 @@ from ..text.sentences import Segments, sentences
 from .relation import Relation
 
 _SPACE = regex.compile(r"\s+")
+_GROUP_AFTER = regex.compile(r"\s?组")
 _OPEN, _CLOSE = "（(", "）)"
 
 
@@ -89,45 +90,44 @@ class Linker:
 
     def _measures(self, doc: _Text) -> Iterable[Relation]:
         after_rules = self.rules_of("measures", "after")
-        last_endpoint: Mention | None = None
         for k in sorted(doc.by_sentence):
             sent = doc.by_sentence[k]
             paired = self._respective(doc, "measures", sent, ("ENDPOINT",))
             for i, m in enumerate(sent):
                 if m.label != "RESULT":
                     continue
-                tail = paired.get(m)
+                tail = paired.get(m) or self._endpoint_after(doc, sent, i, after_rules)
                 if tail is None:
                     before = [e for e in sent[:i] if e.label == "ENDPOINT"]
                     tail = before[-1] if before else None
-                if tail is None:
-                    for e in sent[i + 1:]:
-                        if e.label == "RESULT":
-                            break
-                        if e.label == "ENDPOINT":
-                            gap = doc.between(m, e)
-                            if any(r["between"].fullmatch(gap) for r in after_rules):
-                                tail = e
-                            break
-                if tail is None:
-                    tail = last_endpoint
                 if tail is not None:
                     yield Relation("measures", m, tail)
-            endpoints = [e for e in sent if e.label == "ENDPOINT"]
-            if endpoints:
-                last_endpoint = endpoints[-1]
-            elif _is_heading(doc, k):
-                last_endpoint = None
+
+    @staticmethod
+    def _endpoint_after(doc: _Text, sent: list[Mention], i: int, after_rules: list[Rule]) -> Mention | None:
+        """The ENDPOINT right after the RESULT ``sent[i]`` when the words between fit an ``after`` rule."""
+        for e in sent[i + 1:]:
+            if e.label == "RESULT":
+                return None
+            if e.label == "ENDPOINT":
+                gap = _SPACE.sub("", doc.between(sent[i], e))
+                return e if any(r["between"].fullmatch(gap) for r in after_rules) else None
+        return None
 
     # ---- arm ------------------------------------------------------------------------------
     def _groups(self, doc: _Text) -> list[tuple[int, int, str, list[Mention]]]:
         """Group-name occurrences ``(start, end, name, drugs)``; a definition gives the group its drugs."""
         group_rules, base_rules = self.rules_of("arm", "group"), self.rules_of("arm", "base")
+        spans: list[tuple[int, int]] = [(m.start(), m.end()) for rule in group_rules
+                                        for m in rule["pattern"].finditer(doc.raw)]
+        for m in doc.mentions:  # a drug right before 组 names a group (伊马替尼组)
+            after = _GROUP_AFTER.match(doc.raw, m.end)
+            if m.label == "DRUG" and after:
+                spans.append((m.start, after.end()))
         found: list[tuple[int, int, str]] = []
-        for rule in group_rules:
-            for m in rule["pattern"].finditer(doc.raw):
-                found.append((m.start(), m.end(), name_key(m.group())))
-        found.sort()
+        for start, end in sorted(spans, key=lambda se: (se[0], -se[1])):
+            if not found or start >= found[-1][1]:
+                found.append((start, end, name_key(doc.raw[start:end])))
         drugs_of: dict[str, list[Mention]] = {}
         previous: list[Mention] = []
         out = []
@@ -145,13 +145,14 @@ class Linker:
                 if name not in drugs_of:
                     drugs_of[name] = drugs
                     previous = drugs
-            out.append((start, end, name, drugs_of.get(name, [])))
+            inner = [m for m in doc.by_sentence.get(k, ()) if m.label == "DRUG" and start <= m.start and m.end <= end]
+            out.append((start, end, name, drugs_of.get(name, inner)))
         # a group named before it was defined (results in the title) still gets its drugs
         return [(s, e, n, drugs_of.get(n, d)) for s, e, n, d in out]
 
     def _arm(self, doc: _Text) -> Iterable[Relation]:
         groups = self._groups(doc)
-        join = self.rules_of("arm", "join")
+        join, series = self.rules_of("arm", "join"), self.rules_of("arm", "series")
         drugs = [m for m in doc.mentions if m.label == "DRUG"]
         study = _study_drug(drugs)
         for k in sorted(doc.by_sentence):
@@ -170,7 +171,7 @@ class Linker:
                 if arm is None:
                     near = [d for d in sent[:i] if d.label == "DRUG"]
                     if near:
-                        arm = _arm_phrase(doc, sent, near[-1], join)
+                        arm = _arm_phrase(doc, sent, near[-1], join, series, m)
                 if arm is None and study is not None:
                     arm = [study]
                 for drug in arm or ():
@@ -298,12 +299,6 @@ def _partners(doc: _Text, sent: list[Mention], tail: Mention) -> list[Mention]:
     return out
 
 
-def _is_heading(doc: _Text, k: int) -> bool:
-    start, end = doc.segments.bounds(k)
-    text = doc.raw[start:end].strip()
-    return bool(text) and not any(c in "，,、；;：:。.！？!?" for c in text)
-
-
 def _runs(doc: _Text, items: list[Mention], max_gap: int = 12) -> list[list[Mention]]:
     """Split mentions into runs whose gaps are short list connectors (and no clause end)."""
     runs: list[list[Mention]] = []
@@ -338,20 +333,34 @@ def _value_units(doc: _Text, values: list[Mention]) -> list[list[Mention]]:
     return units
 
 
-def _arm_phrase(doc: _Text, sent: list[Mention], drug: Mention, join: list[Rule]) -> list[Mention]:
-    """The drug and the drugs joined to it by arm connectors (``A联合B``, ``A+B``)."""
+def _arm_phrase(doc: _Text, sent: list[Mention], drug: Mention, join: list[Rule], series: list[Rule],
+                result: Mention) -> list[Mention]:
+    """The drug and the drugs joined to it by arm connectors (``A联合B``, ``A+B``, ``A、B和C``).
+
+    When the drugs are only listed (series connectors) and the run of values holding ``result``
+    has one value per drug, ``result`` belongs to the drug in its place (``A、B和C的tmax为1、2、3``).
+    """
     drugs = [d for d in sent if d.label == "DRUG"]
     i = drugs.index(drug)
-    arm = [drug]
+    arm, listed = [drug], True
     for step in (-1, 1):
         j = i
         while 0 <= j + step < len(drugs):
             a, b = (drugs[j + step], drugs[j]) if step < 0 else (drugs[j], drugs[j + step])
             gap = doc.between(a, b)
-            if not any(r["pattern"].fullmatch(gap) for r in join):
+            if any(r["pattern"].fullmatch(gap) for r in join):
+                listed = False
+            elif not any(r["pattern"].fullmatch(gap) for r in series):
                 break
             j += step
             arm.append(drugs[j])
+    arm.sort(key=lambda d: d.start)
+    if listed and len(arm) > 1:
+        values = [m for m in sent if m.label == "RESULT" and m.start >= arm[-1].end]
+        run = next((r for r in _runs(doc, values) if result in r), [])
+        units = _value_units(doc, run)
+        if len(units) == len(arm):
+            return [arm[next(k for k, unit in enumerate(units) if result in unit)]]
     return arm
 
 

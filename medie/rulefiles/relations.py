@@ -52,7 +52,7 @@ MARK = regex.compile(r"\{([A-Z_]+):([^{}]+)\}")
 RELATION_KINDS = {
     "cue": {"between", "order"}, "pairs": {"scope"}, "block": {"side", "of", "window", "pattern"},
     "list": {"pattern"}, "after": {"between"}, "group": {"pattern"}, "base": {"pattern"},
-    "join": {"pattern"}, "implied": {"sentences"}, "alias": {"pattern"},
+    "join": {"pattern"}, "series": {"pattern"}, "implied": {"sentences"}, "alias": {"pattern"},
 }
 RELATION_OPTIONAL = {"cue": {"before", "after"}}
 NEGATION_KINDS = {"cue": {"pattern", "direction", "window"}, "pseudo": {"pattern"}, "terminator": {"pattern"}}
