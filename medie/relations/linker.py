@@ -35,6 +35,7 @@ class _Text:
     def __init__(self, raw: str, mentions: Iterable[Mention], segments: Segments | None) -> None:
         self.raw = raw
         self.mentions = sorted(mentions, key=lambda m: (m.start, m.end))
+        self.order = {m: i for i, m in enumerate(self.mentions)}
         self.segments = segments or sentences(raw)
         self.sentence = {m: self.segments.index(m.start) for m in self.mentions}
         self.by_sentence: dict[int, list[Mention]] = defaultdict(list)
@@ -300,12 +301,13 @@ def _partners(doc: _Text, sent: list[Mention], tail: Mention) -> list[Mention]:
 
 
 def _runs(doc: _Text, items: list[Mention], max_gap: int = 12) -> list[list[Mention]]:
-    """Split mentions into runs whose gaps are short list connectors (and no clause end)."""
+    """Split mentions into runs whose gaps are short list connectors (no clause end, no other mention)."""
     runs: list[list[Mention]] = []
     for m in items:
         if runs:
             gap = doc.between(runs[-1][-1], m)
-            if len(gap) <= max_gap and not regex.search(r"[，,；;。]", gap):
+            adjacent = doc.order.get(m, -1) == doc.order.get(runs[-1][-1], -3) + 1
+            if adjacent and len(gap) <= max_gap and not regex.search(r"[，,；;。]", gap):
                 runs[-1].append(m)
                 continue
         runs.append([m])
