@@ -106,6 +106,11 @@ def test_sentences_follow_the_guideline():
     ("中位{ENDPOINT:无进展生存期}为11.2个月。", False),
     ("两组{ENDPOINT:总有效率}差异无统计学意义。", False),
     ("{ENDPOINT:皮疹}发生率为0。", False),
+    ("目前尚没有有效药物可以治疗{DISEASE:渐冻症}。", False),
+    ("研究记录了患者有无{ENDPOINT:心衰再住院}。", False),
+    ("与未发生腹泻者相比，发生{ENDPOINT:腹泻}者的停药率更高。", False),
+    ("有2例出现{ENDPOINT:一过性皮疹}，未见过敏性休克。", False),
+    ("有2例出现皮疹，未见{ENDPOINT:过敏性休克}。", True),
 ])
 def test_negation_on_our_sentences(sentence, negated):
     text, ms = marked(sentence)

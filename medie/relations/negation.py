@@ -26,13 +26,14 @@ class NegationDetector:
         self.forward = [r for r in self.rules if r.kind == "cue" and r["direction"] == "forward"]
         self.backward = [r for r in self.rules if r.kind == "cue" and r["direction"] == "backward"]
         self.pseudo = [r["pattern"] for r in self.rules if r.kind == "pseudo"]
-        self.terminators = [r["pattern"] for r in self.rules if r.kind == "terminator"]
+        ends = [r for r in self.rules if r.kind == "terminator"]
+        self.terminators = {d: [r["pattern"] for r in ends if r.get("direction", d) == d] for d in ("forward", "backward")}
 
     def _masked(self, text: str) -> list[tuple[int, int]]:
         return [m.span() for p in self.pseudo for m in p.finditer(text)]
 
-    def _blocked(self, gap: str) -> bool:
-        return any(t.search(gap) for t in self.terminators)
+    def _blocked(self, gap: str, direction: str) -> bool:
+        return any(t.search(gap) for t in self.terminators[direction])
 
     def negated(self, raw: str, mentions: Iterable[Mention], segments: Segments | None = None) -> set[tuple[int, int]]:
         """Raw ``(start, end)`` of the negated mentions."""
@@ -56,7 +57,7 @@ class NegationDetector:
                 if any(a <= cue.start() < b for a, b in masked):
                     continue
                 gap = left[cue.end():]
-                if len(gap) <= rule["window"] and not self._blocked(gap):
+                if len(gap) <= rule["window"] and not self._blocked(gap, "forward"):
                     return True
         return False
 
@@ -69,7 +70,7 @@ class NegationDetector:
                 if any(a <= offset + cue.start() < b for a, b in masked):
                     continue
                 gap = right[:cue.start()]
-                if len(gap) <= rule["window"] and not self._blocked(gap):
+                if len(gap) <= rule["window"] and not self._blocked(gap, "backward"):
                     return True
                 break
         return False

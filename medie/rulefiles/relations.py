@@ -56,6 +56,8 @@ RELATION_KINDS = {
 }
 RELATION_OPTIONAL = {"cue": {"before", "after"}}
 NEGATION_KINDS = {"cue": {"pattern", "direction", "window"}, "pseudo": {"pattern"}, "terminator": {"pattern"}}
+# a terminator with a direction ends only the scopes of cues of that direction
+NEGATION_OPTIONAL = {"terminator": {"direction"}}
 
 
 @dataclass(frozen=True)
@@ -163,9 +165,9 @@ def read_relation_rules(path: Path) -> list[Rule]:
 
 def read_negation_rules(path: Path) -> list[Rule]:
     out = []
-    for lineno, rec in _lines(path, NEGATION_KINDS, {}, set()):
+    for lineno, rec in _lines(path, NEGATION_KINDS, NEGATION_OPTIONAL, set()):
         kind = rec["kind"]
-        out.append(Rule(rec["name"], kind, "negated", _settings(path, lineno, rec, NEGATION_KINDS[kind], set()),
+        out.append(Rule(rec["name"], kind, "negated", _settings(path, lineno, rec, NEGATION_KINDS[kind], NEGATION_OPTIONAL.get(kind, set())),
                         _example_lists(path, lineno, rec, ("negated", "affirmed")), f"{path}:{lineno}"))
     return out
 
