@@ -40,8 +40,13 @@ class ContextFilter:
 
     def __call__(self, doc: Doc) -> Doc:
         text, kept = doc_text(doc), []
+        absent: dict[int, bool] = {}  # per document: rules whose pattern occurs nowhere in the text
         for span in candidates(doc):
             for rule in self.by_label.get(span.label_, ()):
+                if id(rule) not in absent:
+                    absent[id(rule)] = rule.absent_from(text)
+                if absent[id(rule)]:
+                    continue
                 m = rule.match(text, span.start_char, span.end_char, span.label_)
                 if m is None:
                     continue

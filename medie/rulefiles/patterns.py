@@ -79,6 +79,10 @@ class SpanPattern:
             raise too_slow(self.where, self.name, len(text)) from None
 
 
+# regex syntax whose meaning changes when the text is cut to a window: anchors, boundaries, lookarounds
+_SLICE_SENSITIVE = regex.compile(r"\^|\$|\\[bBAZzG]|\(\?<?[=!]|\\[pP]\{?Word|\\K")
+
+
 @dataclass(frozen=True)
 class ContextRule:
     name: str
@@ -90,6 +94,19 @@ class ContextRule:
     examples: dict[str, list[str]] = field(default_factory=dict, compare=False)
     where: str = ""
     text: Any = None
+
+    @property
+    def slice_free(self) -> bool:
+        """True when the pattern has no anchor, word boundary or lookaround: then a text with no match
+        anywhere has none in any window of it, and one search per document can rule the rule out."""
+        return not _SLICE_SENSITIVE.search(self.regex.pattern)
+
+    def absent_from(self, text: str) -> bool:
+        """True when the rule cannot match any candidate of ``text`` (one search of the whole text)."""
+        try:
+            return self.slice_free and self.regex.search(text, timeout=REGEX_TIMEOUT) is None
+        except TimeoutError:
+            raise too_slow(self.where, self.name, len(text)) from None
 
     def match(self, text: str, start: int, end: int, label: str):
         """The regex match in the candidate's context window, or None; past the time limit an error."""
