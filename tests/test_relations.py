@@ -12,7 +12,8 @@ from medie.cli import main
 from medie.components.relations import doc_relations
 from medie.corpus.evaluate_relations import score_negation, score_relations
 from medie.corpus.gold import CorpusError, check_relations, check_spans
-from medie.labels import RELATION_TYPES
+from medie.corpus import load_documents
+from medie.labels import MAP_KEY, RELATION_TYPES, TEXT_KEY
 from medie.mention import Mention, doc_mentions
 from medie.relations.linker import Linker, cooccurrence_baseline
 from medie.relations.negation import NegationDetector
@@ -274,3 +275,17 @@ def test_gold_relations_of_the_corpus_are_valid(corpus_dir):
     docs = load_documents(corpus_dir)
     assert sum(len(d.relations) for d in docs) > 700
     assert sum(bool(s.get("attrs", {}).get("negated")) for d in docs for s in d.spans) > 10
+
+
+def test_negation_shortcut_changes_nothing_on_the_corpus(corpus_dir):
+    """Sentences without a cue are passed over; the negated set is the same as checking every mention."""
+    nlp = medie.load(trained=False)
+    plain = NegationDetector(load_negation_rules())
+    plain._sieve = None
+    sieved = NegationDetector(load_negation_rules())
+    assert sieved._sieve is not None
+    for d in load_documents(corpus_dir):
+        ms = [Mention(s["start"], s["end"], s["label"], s["text"]) for s in d.spans]
+        doc = nlp.make_doc(d.text)
+        normalized = (doc.user_data[TEXT_KEY], *doc.user_data[MAP_KEY])
+        assert sieved.negated(d.text, ms, normalized=normalized) == plain.negated(d.text, ms), d.id

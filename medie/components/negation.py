@@ -12,7 +12,8 @@ from typing import Iterable
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..mention import doc_mentions, raw_text, set_span_attrs, span_attrs, raw_offsets
+from ..labels import MAP_KEY
+from ..mention import doc_mentions, doc_text, raw_offsets, raw_text, set_span_attrs, span_attrs
 from ..relations.negation import NegationDetector
 from ..rulefiles import copy_rule_files, rules_dir
 from ..rulefiles.relations import load_negation_rules
@@ -31,7 +32,9 @@ class Negation:
         self.detector = NegationDetector(load_negation_rules(path))
 
     def __call__(self, doc: Doc) -> Doc:
-        negated = self.detector.negated(raw_text(doc), doc_mentions(doc))
+        mapping = doc.user_data.get(MAP_KEY)
+        normalized = (doc_text(doc), *mapping) if mapping is not None else None
+        negated = self.detector.negated(raw_text(doc), doc_mentions(doc), normalized=normalized)
         if negated:
             for ent in doc.ents:
                 if raw_offsets(doc, ent.start_char, ent.end_char) in negated:

@@ -83,6 +83,12 @@ class SpanPattern:
 _SLICE_SENSITIVE = regex.compile(r"\^|\$|\\[bBAZzG]|\(\?<?[=!]|\\[pP]\{?Word|\\K")
 
 
+def slice_free(pattern: str) -> bool:
+    """True when a regex has no anchor, word boundary or lookaround, so that a text with no match
+    anywhere has none in any stretch of it either."""
+    return not _SLICE_SENSITIVE.search(pattern)
+
+
 @dataclass(frozen=True)
 class ContextRule:
     name: str
@@ -97,9 +103,8 @@ class ContextRule:
 
     @property
     def slice_free(self) -> bool:
-        """True when the pattern has no anchor, word boundary or lookaround: then a text with no match
-        anywhere has none in any window of it, and one search per document can rule the rule out."""
-        return not _SLICE_SENSITIVE.search(self.regex.pattern)
+        """See :func:`slice_free`: then one search per document can rule the rule out."""
+        return slice_free(self.regex.pattern)
 
     def absent_from(self, text: str) -> bool:
         """True when the rule cannot match any candidate of ``text`` (one search of the whole text)."""
