@@ -38,8 +38,12 @@ VARIANTS = {
     "fill, all labels, candidates": {"labels": ALL, "mode": "fill", "entities": False},
     "fill PHASE ENDPOINT SAMPLE_SIZE": {"labels": ["PHASE", "ENDPOINT", "SAMPLE_SIZE"], "mode": "fill",
                                         "candidates": False, "entities": False},
-    "fill PHASE ENDPOINT (shipped)": {"labels": ["PHASE", "ENDPOINT"], "mode": "fill",
-                                      "candidates": False, "entities": False},
+    "fill PHASE ENDPOINT": {"labels": ["PHASE", "ENDPOINT"], "mode": "fill", "candidates": False, "entities": False},
+    "all labels, output DRUG PHASE ENDPOINT (shipped)": {"labels": ALL, "output": ["DRUG", "PHASE", "ENDPOINT"],
+                                                         "mode": "fill", "candidates": False, "entities": False},
+    "all labels, output DRUG TARGET DISEASE PHASE ENDPOINT": {
+        "labels": ALL, "output": ["DRUG", "TARGET", "DISEASE", "PHASE", "ENDPOINT"], "mode": "fill",
+        "candidates": False, "entities": False},
     "fill DRUG DISEASE + 13,000 CMeEE": {"labels": ["DRUG", "DISEASE"], "mode": "fill", "candidates": False,
                                          "entities": False, "external": 13000},
 }

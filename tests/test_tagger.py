@@ -173,3 +173,22 @@ def test_shipped_pipelines_by_name():
     assert "medie_tagger" not in medie.load("accurate", trained=False).pipe_names
     with pytest.raises(FileNotFoundError, match="fast, accurate"):
         medie.load("precise")
+
+
+def test_output_limits_what_the_tagger_adds():
+    nlp = medie.load(trained=False)
+    examples = []
+    for code in ("ZQ-1234", "ZQ-5678", "ZQ-9012", "ZQ-3456"):
+        text = f"患者口服{code}片的Ⅱ期研究。"
+        gold = nlp.make_doc(text)
+        gold.ents = [gold.char_span(4, 11, label="DRUG"), gold.char_span(13, 15, label="PHASE")]
+        examples.append((nlp.make_doc(text), gold))
+    both = Tagger("t", ["DRUG", "PHASE"], mode="fill", candidates=False, entities=False, epochs=5)
+    both.fit(examples * 5)
+    drug_only = Tagger("t", ["DRUG", "PHASE"], mode="fill", candidates=False, entities=False, epochs=5, output=["DRUG"])
+    drug_only.fit(examples * 5)
+    text = "患者口服ZQ-7777片的Ⅱ期研究。"
+    assert {e.label_ for e in both(nlp.make_doc(text)).ents} == {"DRUG", "PHASE"}
+    assert {e.label_ for e in drug_only(nlp.make_doc(text)).ents} == {"DRUG"}
+    with pytest.raises(ValueError, match="output labels"):
+        Tagger("t", ["DRUG"], output=["PHASE"])

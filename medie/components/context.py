@@ -33,6 +33,7 @@ class ContextFilter:
 
     def _set_rules(self, rules: list[ContextRule]) -> None:
         self.rules = rules
+        self.slice_free = [rule for rule in rules if rule.slice_free]
         self.by_label: dict[str, list[ContextRule]] = {}  # the rules of each label, in file order
         for rule in rules:
             for label in rule.labels:
@@ -40,12 +41,11 @@ class ContextFilter:
 
     def __call__(self, doc: Doc) -> Doc:
         text, kept = doc_text(doc), []
-        absent: dict[int, bool] = {}  # per document: rules whose pattern occurs nowhere in the text
+        # rules whose anchor-free pattern occurs nowhere in this document cannot match any candidate
+        absent = {id(rule) for rule in self.slice_free if rule.absent_from(text)}
         for span in candidates(doc):
             for rule in self.by_label.get(span.label_, ()):
-                if id(rule) not in absent:
-                    absent[id(rule)] = rule.absent_from(text)
-                if absent[id(rule)]:
+                if absent and id(rule) in absent:
                     continue
                 m = rule.match(text, span.start_char, span.end_char, span.label_)
                 if m is None:

@@ -1,12 +1,14 @@
-"""``medie_tagger``, trainable: a token tagger that finds the mentions no rule names.
+"""``medie_tagger``, trainable: a token tagger for the mentions the rules miss.
 
 An averaged structured perceptron (:mod:`medie.tagging.perceptron`) over BILUO tags with sparse
-token features (:mod:`medie.tagging.features`): the tokens around, their shapes, and, in the
-accurate pipeline, the rule candidates and the rule decision. It runs after the resolver and
-makes the final decision (``mode = "decide"``), so it can drop a wrong rule mention, fix a
-boundary, or add a mention of a name no lexicon holds. Mentions it keeps unchanged from the rules
-keep their canonical name and rule id. Trained with ``medie train --pipeline accurate``; the
-weights are saved with a sha256 manifest that is checked on load.
+token features (:mod:`medie.tagging.features`): the tokens around, their shapes, and optionally
+the rule candidates and the rule decision. It runs after the propagator. With ``mode = "fill"``
+(the accurate pipeline) it adds its mentions of the ``output`` labels where no rule mention
+overlaps; with ``mode = "decide"`` it makes the final decision for those labels (it may drop or
+reshape a rule mention). It is trained on ``labels`` (all nine by default) even when it outputs
+fewer. Mentions it keeps unchanged from the rules keep their canonical name and rule id. Trained
+with ``medie train --pipeline accurate``; the weights are saved with a sha256 manifest that is
+checked on load.
 """
 
 from __future__ import annotations
@@ -30,26 +32,30 @@ MODES = ("decide", "fill")
 FILES = ("cfg.json", "features.json", "weights.npy", "transitions.npy")
 
 
-@Language.factory("medie_tagger", default_config={"labels": list(LABELS), "mode": "decide", "candidates": True,
+@Language.factory("medie_tagger", default_config={"labels": list(LABELS), "output": [], "mode": "decide", "candidates": True,
                                                   "entities": True, "window": 2, "epochs": 12, "seed": 13,
                                                   "min_count": 1, "dropout": 0.0, "transitions": True})
-def make_tagger(nlp: Language, name: str, labels: list[str], mode: str, candidates: bool, entities: bool, window: int,
-                epochs: int, seed: int, min_count: int, dropout: float, transitions: bool) -> "Tagger":
-    return Tagger(name, labels, mode, candidates, entities, window, epochs, seed, min_count, dropout, transitions)
+def make_tagger(nlp: Language, name: str, labels: list[str], output: list[str], mode: str, candidates: bool,
+                entities: bool, window: int, epochs: int, seed: int, min_count: int, dropout: float,
+                transitions: bool) -> "Tagger":
+    return Tagger(name, labels, mode, candidates, entities, window, epochs, seed, min_count, dropout, transitions, output)
 
 
 class Tagger:
-    """Decides the mentions of ``labels`` token by token; mentions of other labels are left as they are."""
+    """Tags ``labels`` token by token and adds or decides the mentions of ``output`` (see module docstring)."""
 
     def __init__(self, name: str, labels: Sequence[str], mode: str = "decide", candidates: bool = True,
                  entities: bool = True, window: int = 2, epochs: int = 12, seed: int = 13, min_count: int = 1,
-                 dropout: float = 0.0, transitions: bool = True) -> None:
+                 dropout: float = 0.0, transitions: bool = True, output: Sequence[str] = ()) -> None:
         unknown = set(labels) - set(LABELS)
         if unknown or not labels:
             raise ValueError(f"medie_tagger labels must be some of {', '.join(LABELS)}, got {list(labels)}")
+        if set(output) - set(labels):
+            raise ValueError(f"medie_tagger output labels {sorted(set(output) - set(labels))} are not among its labels")
         if mode not in MODES:
             raise ValueError(f"medie_tagger mode must be one of {', '.join(MODES)}, got {mode!r}")
         self.name, self.labels, self.mode = name, list(labels), mode
+        self.output = list(output) or list(labels)
         self.min_count, self.dropout, self.window = min_count, dropout, window
         self.transitions = transitions
         self.use_candidates, self.use_entities, self.epochs, self.seed = candidates, entities, epochs, seed
@@ -62,8 +68,8 @@ class Tagger:
     def __call__(self, doc: Doc) -> Doc:
         if not self.trained:
             raise RuntimeError(f"{self.name} has no weights; train it with `{REBUILD}` or load a trained pipeline")
-        found = tags_to_spans(self.model.predict(self.features(doc)), self.model.tags)
-        mine = set(self.labels)
+        found = [s for s in tags_to_spans(self.model.predict(self.features(doc)), self.model.tags) if s[2] in self.output]
+        mine = set(self.output)
         known = {(s.start, s.end, s.label_): s for s in list(candidates(doc)) + list(doc.ents)}
         kept = [e for e in doc.ents if self.mode == "fill" or e.label_ not in mine]
         taken = bytearray(len(doc))

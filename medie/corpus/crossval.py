@@ -159,7 +159,8 @@ def tagger_alone(docs: list[Document]) -> Language:
     """A pipeline of the tokenizer, the tagger for all nine labels (no rule features) and the attributes."""
     nlp = load("accurate", trained=False, keep_untrained=True,
                config={f"components.{TAGGER}.{k}": v for k, v in
-                       {"labels": list(LABELS), "candidates": False, "entities": False, "mode": "decide"}.items()})
+                       {"labels": list(LABELS), "output": list(LABELS), "candidates": False, "entities": False,
+                        "mode": "decide"}.items()})
     for name in list(nlp.pipe_names):
         if name not in (TAGGER, "medie_attributes"):
             nlp.remove_pipe(name)

@@ -107,9 +107,9 @@ class ContextRule:
         return slice_free(self.regex.pattern)
 
     def absent_from(self, text: str) -> bool:
-        """True when the rule cannot match any candidate of ``text`` (one search of the whole text)."""
+        """True when the rule (slice-free) cannot match any candidate of ``text``: one search of the whole text."""
         try:
-            return self.slice_free and self.regex.search(text, timeout=REGEX_TIMEOUT) is None
+            return self.regex.search(text, timeout=REGEX_TIMEOUT) is None
         except TimeoutError:
             raise too_slow(self.where, self.name, len(text)) from None
 
