@@ -2,7 +2,8 @@
 
 Same folds and lexicon removal as ``medie evaluate --cv``. In each fold the fast pipeline is
 trained on the other folds; every tagger variant is then trained on what the components up to
-the propagator produce for those documents (plus, for variants with ``"external": N``, the first
+the propagator produce for those documents (with ``"char_classes": true`` the character classes of the fold's lexicon as features; plus,
+for variants with ``"external": N``, the first
 N CMeEE training sentences outside medie's 2,000-sentence development sample, class-name drugs
 removed) and placed after the propagator. Prints strict F1 per label, micro core and all, and the
 recall on unseen names, for the fast pipeline and each variant.
@@ -18,6 +19,7 @@ import time
 from pathlib import Path
 
 from medie.components.tagger import Tagger
+from medie.tagging.features import char_classes
 from medie.corpus import gold_doc, load_documents
 from medie.corpus.crossval import UNSEEN_LABELS, assign_folds, unseen_recall
 from medie.corpus.evaluate import score
@@ -41,6 +43,9 @@ VARIANTS = {
     "fill PHASE ENDPOINT": {"labels": ["PHASE", "ENDPOINT"], "mode": "fill", "candidates": False, "entities": False},
     "all labels, output DRUG PHASE ENDPOINT (shipped)": {"labels": ALL, "output": ["DRUG", "PHASE", "ENDPOINT"],
                                                          "mode": "fill", "candidates": False, "entities": False},
+    "all labels + character classes, output DRUG PHASE ENDPOINT": {
+        "labels": ALL, "output": ["DRUG", "PHASE", "ENDPOINT"], "mode": "fill", "candidates": False,
+        "entities": False, "char_classes": True},
     "all labels, output DRUG TARGET DISEASE PHASE ENDPOINT": {
         "labels": ALL, "output": ["DRUG", "TARGET", "DISEASE", "PHASE", "ENDPOINT"], "mode": "fill",
         "candidates": False, "entities": False},
@@ -103,9 +108,12 @@ def main() -> None:
         for name, settings in variants.items():
             settings = dict(settings)
             n_ext = int(settings.pop("external", 0))
+            classes = None
+            if settings.pop("char_classes", False):
+                classes = char_classes((e.form, e.label) for e in nlp.get_pipe("medie_lexicon").entries)
             extra = [(nlp.make_doc(d.text), gold_doc(nlp, d)[0]) for d in external[:n_ext]]
             tagger = Tagger("medie_tagger", epochs=args.epochs, **settings)
-            tagger.fit(examples + extra)
+            tagger.fit(examples + extra, classes)
             for d, doc in held_docs:
                 out = nlp.get_pipe("medie_attributes")(tagger(doc.copy()))
                 preds[name][d.id] = [m.to_dict() for m in doc_mentions(out)]

@@ -11,7 +11,7 @@ import medie
 from medie.components.tagger import Tagger
 from medie.manifest import MANIFEST, check_manifest, write_manifest
 from medie.pipeline import MODEL_DIR, load_classifier
-from medie.tagging.features import doc_features, shape
+from medie.tagging.features import char_classes, doc_features, shape
 from medie.tagging.perceptron import Perceptron, biluo_tags, spans_to_tags, tags_to_spans
 
 TAGS = biluo_tags(["A", "B"])
@@ -192,3 +192,23 @@ def test_output_limits_what_the_tagger_adds():
     assert {e.label_ for e in drug_only(nlp.make_doc(text)).ents} == {"DRUG"}
     with pytest.raises(ValueError, match="output labels"):
         Tagger("t", ["DRUG"], output=["PHASE"])
+
+
+def test_char_classes_take_the_label_a_character_mostly_belongs_to():
+    names = [("甲替尼", "DRUG"), ("乙替尼", "DRUG"), ("丙替尼", "DRUG"), ("替代癌", "DISEASE"),
+             ("肺癌", "DISEASE"), ("胃癌", "DISEASE"), ("肝癌", "DISEASE")]
+    classes = char_classes(names)
+    assert classes["替"] == "DRUG" and classes["尼"] == "DRUG" and classes["癌"] == "DISEASE"
+    assert "甲" not in classes  # seen in one name only
+
+
+def test_char_classes_travel_with_the_weights(tmp_path):
+    nlp = medie.load(trained=False)
+    tagger = Tagger("medie_tagger", ["DRUG"], mode="fill", candidates=False, entities=False, epochs=3, char_classes=True)
+    tagger.fit(_examples(nlp), {"片": "DRUG", "稳": "ENDPOINT"})
+    assert "cc=DRUG" in tagger.features(nlp.make_doc("口服片"))[2]
+    tagger.to_disk(tmp_path)
+    again = Tagger("medie_tagger", ["DRUG"]).from_disk(tmp_path)
+    assert again.classes == {"片": "DRUG", "稳": "ENDPOINT"}
+    doc = nlp.make_doc("患者口服ZQ-4321片后病情稳定。")
+    assert [e.text for e in again(doc.copy()).ents] == [e.text for e in tagger(doc.copy()).ents]

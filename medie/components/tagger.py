@@ -34,11 +34,13 @@ FILES = ("cfg.json", "features.json", "weights.npy", "transitions.npy")
 
 @Language.factory("medie_tagger", default_config={"labels": list(LABELS), "output": [], "mode": "decide", "candidates": True,
                                                   "entities": True, "window": 2, "epochs": 12, "seed": 13,
-                                                  "min_count": 1, "dropout": 0.0, "transitions": True})
+                                                  "min_count": 1, "dropout": 0.0, "transitions": True,
+                                                  "char_classes": False})
 def make_tagger(nlp: Language, name: str, labels: list[str], output: list[str], mode: str, candidates: bool,
                 entities: bool, window: int, epochs: int, seed: int, min_count: int, dropout: float,
-                transitions: bool) -> "Tagger":
-    return Tagger(name, labels, mode, candidates, entities, window, epochs, seed, min_count, dropout, transitions, output)
+                transitions: bool, char_classes: bool) -> "Tagger":
+    return Tagger(name, labels, mode, candidates, entities, window, epochs, seed, min_count, dropout, transitions, output,
+                  char_classes)
 
 
 class Tagger:
@@ -46,7 +48,8 @@ class Tagger:
 
     def __init__(self, name: str, labels: Sequence[str], mode: str = "decide", candidates: bool = True,
                  entities: bool = True, window: int = 2, epochs: int = 12, seed: int = 13, min_count: int = 1,
-                 dropout: float = 0.0, transitions: bool = True, output: Sequence[str] = ()) -> None:
+                 dropout: float = 0.0, transitions: bool = True, output: Sequence[str] = (),
+                 char_classes: bool = False) -> None:
         unknown = set(labels) - set(LABELS)
         if unknown or not labels:
             raise ValueError(f"medie_tagger labels must be some of {', '.join(LABELS)}, got {list(labels)}")
@@ -60,10 +63,13 @@ class Tagger:
         self.transitions = transitions
         self.use_candidates, self.use_entities, self.epochs, self.seed = candidates, entities, epochs, seed
         self.model = Perceptron(biluo_tags(self.labels))
+        self.use_char_classes = char_classes  # train_tagger then passes the lexicon's character classes
+        self.classes: dict[str, str] | None = None
         self.trained = False
 
     def features(self, doc: Doc) -> list[list[str]]:
-        return doc_features(doc, candidates=self.use_candidates, entities=self.use_entities, window=self.window)
+        return doc_features(doc, candidates=self.use_candidates, entities=self.use_entities, window=self.window,
+                            classes=self.classes)
 
     def __call__(self, doc: Doc) -> Doc:
         if not self.trained:
@@ -83,8 +89,13 @@ class Tagger:
         doc.ents = sorted(kept, key=lambda s: s.start)
         return doc
 
-    def fit(self, examples: Iterable[tuple[Doc, Doc]]) -> None:
-        """Train from (doc after the preceding components, gold doc with ``ents``) pairs of the same tokens."""
+    def fit(self, examples: Iterable[tuple[Doc, Doc]], classes: dict[str, str] | None = None) -> None:
+        """Train from (doc after the preceding components, gold doc with ``ents``) pairs of the same tokens.
+
+        ``classes`` (:func:`medie.tagging.features.char_classes` of the lexicon) adds character-class
+        features; they are saved with the weights.
+        """
+        self.classes = classes
         seqs = []
         for predicted, reference in examples:
             if len(predicted) != len(reference):
@@ -106,7 +117,7 @@ class Tagger:
         path.mkdir(parents=True, exist_ok=True)
         if not self.trained:
             raise RuntimeError(f"{self.name} has no weights to save; train it with `{REBUILD}`")
-        cfg = {"labels": self.labels, "tags": self.model.tags}
+        cfg = {"labels": self.labels, "tags": self.model.tags, "classes": self.classes}
         (path / "cfg.json").write_text(json.dumps(cfg, ensure_ascii=False), encoding="utf-8")
         (path / "features.json").write_text(json.dumps(self.model.features, ensure_ascii=False), encoding="utf-8")
         numpy.save(path / "weights.npy", self.model.weights.astype(numpy.float16))
@@ -124,7 +135,7 @@ class Tagger:
             self.model = Perceptron(cfg["tags"], features, weights, transitions)
         except (ValueError, KeyError, OSError) as err:
             raise ValueError(f"tagger weights at {path} cannot be read ({err}); rebuild them with `{REBUILD}`") from err
-        self.labels, self.trained = list(cfg["labels"]), True
+        self.labels, self.classes, self.trained = list(cfg["labels"]), cfg.get("classes"), True
         return self
 
 

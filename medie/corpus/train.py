@@ -17,6 +17,7 @@ from spacy.util import fix_random_seed, minibatch, registry
 from thinc.api import Config
 
 from ..pipeline import CLASSIFIER, TAGGER, configs_dir, load
+from ..tagging.features import char_classes
 from .gold import Document, gold_doc
 
 
@@ -87,7 +88,10 @@ def train_tagger(nlp: Language, docs: Iterable[Document], log: bool = False) -> 
             doc = nlp.get_pipe(name)(doc)
         examples.append((doc, gold_doc(nlp, document)[0]))
     tagger = nlp.get_pipe(TAGGER)
-    tagger.fit(examples)
+    classes = None
+    if tagger.use_char_classes and "medie_lexicon" in nlp.pipe_names:
+        classes = char_classes((e.form, e.label) for e in nlp.get_pipe("medie_lexicon").entries)
+    tagger.fit(examples, classes)
     if log:
         print(f"tagger: {len(tagger.model.index)} features, trained in {time.perf_counter() - start:.1f}s")
 
