@@ -19,6 +19,8 @@ TSV files it writes. Every line records its source as ``cmekg:<subject>``.
   又称; canonical from 英文名称; ICD-10 codes in the ``codes`` column (``ICD10:I50.0``). Subjects
   that the graph mostly uses as symptoms of other diseases and that carry no disease word
   (``头痛``) are left out: medie's DISEASE excludes symptoms.
+- Everyday foods that the graph lists with medicinal properties (:data:`FOODS`: ``木耳``, ``牛肉``,
+  ``辣椒`` …) are not drugs; herbs used mainly as medicine (``百合``, ``莲子``, ``生姜``) stay.
 - Left out everywhere: forms already in the hand-written lexicons (those are kept as they are),
   drug-class names (``medie.corpus.external.is_drug_class`` and every 分类 value of the graph),
   forms the graph uses as a symptom, an effect (功效, 主治) or a disease, forms with sentence
@@ -47,6 +49,7 @@ DRUG_KEYS = {"成份", "适应症", "OTC类型", "药品类型", "通用名", "�
 HERB_KEYS = {"入药部位", "性味", "主治", "功效"}
 DISEASE_KEYS = {"常见症状", "就诊科室", "ICD10", "常见发病部位", "多发群体", "常见病因", "并发症", "传染性"}
 DISEASE_WORD = regex.compile(r"(?:病|症|癌|瘤|炎|综合征|综合症|损伤|畸形|感染|中毒|障碍|衰竭|梗死|梗塞|硬化|结石|疝|瘘|痹|热|疹|癣|痢|疟|伤寒|白血|贫血|囊肿|息肉|溃疡|狭窄|闭锁|缺损|缺乏|不全|增生|脱垂|骨折|结核|麻风|梅毒|痛风|哮喘|肺气肿|休克|妊娠|早产|流产)")
+FOODS = frozenset("木耳 黄花菜 羊肉 牛肉 猪肉 辣椒 荸荠 海蜇 牛皮 菠菜 丝瓜 茄子 蘑菇 鲤鱼 荔枝 枇杷".split())
 BAD_CHARS = regex.compile(r"[，。；：、！？“”\"'《》\[\]【】<>\s]|等$|^\d+$")
 TRAILING_VARIANT = regex.compile(r"[（(][^（）()]{1,12}[）)]$")
 SALTS = ("注射用", "盐酸", "硫酸", "甲磺酸", "马来酸", "枸橼酸", "富马酸", "酒石酸", "琥珀酸", "磷酸", "醋酸", "乳酸",
@@ -79,14 +82,18 @@ def clean(form: str) -> str | None:
 
 
 def ingredient(product: str) -> str | None:
-    """The active ingredient in a Chinese product name: salt and dosage form removed."""
+    """The active ingredient in a Chinese product name: salt and dosage form removed.
+
+    ``注射用X`` counts as a dosage form (注射用硝普钠 → 硝普钠).
+    """
     core = product
     for form in FORMS:
         if core.endswith(form) and len(core) > len(form) + 1:
             core = core[: -len(form)]
             break
     else:
-        return None
+        if not (core.startswith("注射用") and len(core) > 4):
+            return None
     salted = False
     for salt in SALTS:
         if core.startswith(salt) and len(core) > len(salt) + 1:
@@ -175,7 +182,7 @@ def main() -> None:
 
     def keep(form: str, label: str) -> bool:
         return (form not in hand and len(labels_of[form]) == 1
-                and not (label == "DRUG" and (is_drug_class(form) or form in not_drugs)))
+                and not (label == "DRUG" and (is_drug_class(form) or form in not_drugs or form in FOODS)))
 
     for label, items in rows.items():
         seen: set[str] = set()
