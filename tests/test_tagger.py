@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import random
 
 import numpy
@@ -10,7 +11,8 @@ import pytest
 import medie
 from medie.components.tagger import Tagger
 from medie.manifest import MANIFEST, check_manifest, write_manifest
-from medie.pipeline import MODEL_DIR, load_classifier
+from medie.pipeline import MODEL_DIR, load_classifier, load_tagger
+from medie.run import PipelineSpec
 from medie.tagging.features import char_classes, doc_features, shape
 from medie.tagging.perceptron import Perceptron, biluo_tags, spans_to_tags, tags_to_spans
 
@@ -212,3 +214,18 @@ def test_char_classes_travel_with_the_weights(tmp_path):
     assert again.classes == {"片": "DRUG", "稳": "ENDPOINT"}
     doc = nlp.make_doc("患者口服ZQ-4321片后病情稳定。")
     assert [e.text for e in again(doc.copy()).ents] == [e.text for e in tagger(doc.copy()).ents]
+
+
+def test_missing_shipped_tagger_names_the_rebuild_command(tmp_path):
+    nlp = medie.load("accurate", trained=False, keep_untrained=True)
+    with pytest.raises(FileNotFoundError, match="medie train --pipeline accurate"):
+        load_tagger(nlp, tmp_path / "absent")
+
+
+def test_accurate_pipeline_from_a_spec_and_in_analyze():
+    spec = PipelineSpec(name="accurate")
+    nlp = pickle.loads(pickle.dumps(spec)).load()
+    assert "medie_tagger" in nlp.pipe_names
+    analysis = medie.analyze("该药物Ⅲ期临床试验的客观缓解率为45.2%。", nlp)
+    assert [(r.type, r.head.text, r.tail.text) for r in analysis.relations if r.type == "measures"] == [
+        ("measures", "45.2%", "客观缓解率")]
