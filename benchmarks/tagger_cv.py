@@ -2,7 +2,8 @@
 
 Same folds and lexicon removal as ``medie evaluate --cv``. In each fold the fast pipeline is
 trained on the other folds; every tagger variant is then trained on what the components up to
-the propagator produce for those documents (with ``"char_classes": true`` the character classes of the fold's lexicon as features; plus,
+the propagator produce for those documents (with ``"crossfit": true`` on what a pipeline trained without each document — its classifier
+and its corpus lexicon entries — produces for it, in four inner folds; with ``"char_classes": true`` the character classes of the fold's lexicon as features; plus,
 for variants with ``"external": N``, the first
 N CMeEE training sentences outside medie's 2,000-sentence development sample, class-name drugs
 removed) and placed after the propagator. Prints strict F1 per label, micro core and all, and the
@@ -34,6 +35,9 @@ from medie.text.normalize import normalized_text
 ALL = list(LABELS)
 VARIANTS = {
     "decide, all labels, rule features": {"labels": ALL},
+    "decide, rule features, cross-fitted": {"labels": ALL, "crossfit": True},
+    "decide DRUG TARGET DISEASE ENDPOINT, rule features, cross-fitted": {
+        "labels": ALL, "output": ["DRUG", "TARGET", "DISEASE", "ENDPOINT"], "crossfit": True},
     "decide, rule features, no transitions": {"labels": ALL, "transitions": False},
     "decide, rule features, dropout 0.5": {"labels": ALL, "dropout": 0.5},
     "fill, all labels, text only": {"labels": ALL, "mode": "fill", "candidates": False, "entities": False},
@@ -97,23 +101,31 @@ def main() -> None:
                               and normalized_text(s["text"]) not in forms] for d in held})
         before = nlp.pipe_names[: nlp.pipe_names.index("medie_propagate") + 1]
 
-        def run(document: Document):
-            doc = nlp.make_doc(document.text)
+        def run(pipeline, document: Document):
+            doc = pipeline.make_doc(document.text)
             for name in before:
-                doc = nlp.get_pipe(name)(doc)
+                doc = pipeline.get_pipe(name)(doc)
             return doc
 
-        examples = [(run(d), gold_doc(nlp, d)[0]) for d in rest]
-        held_docs = [(d, run(d)) for d in held]
+        examples = [(run(nlp, d), gold_doc(nlp, d)[0]) for d in rest]
+        held_docs = [(d, run(nlp, d)) for d in held]
+        crossfit: list = []
+        if any(v.get("crossfit") for v in variants.values()):
+            # rule features of each training document from a pipeline that did not see it
+            for g in range(4):
+                group = [d for i, d in enumerate(rest) if i % 4 == g]
+                inner = train([d for d in rest if d not in group], cfg, exclude + [source_tag(d.id) for d in group])
+                crossfit += [(run(inner, d), gold_doc(inner, d)[0]) for d in group]
         for name, settings in variants.items():
             settings = dict(settings)
             n_ext = int(settings.pop("external", 0))
+            own = crossfit if settings.pop("crossfit", False) else examples
             classes = None
             if settings.pop("char_classes", False):
                 classes = char_classes((e.form, e.label) for e in nlp.get_pipe("medie_lexicon").entries)
             extra = [(nlp.make_doc(d.text), gold_doc(nlp, d)[0]) for d in external[:n_ext]]
             tagger = Tagger("medie_tagger", epochs=args.epochs, **settings)
-            tagger.fit(examples + extra, classes)
+            tagger.fit(own + extra, classes)
             for d, doc in held_docs:
                 out = nlp.get_pipe("medie_attributes")(tagger(doc.copy()))
                 preds[name][d.id] = [m.to_dict() for m in doc_mentions(out)]
