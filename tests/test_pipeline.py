@@ -180,3 +180,9 @@ def test_fuzz_mixed_scripts_noise_and_piece_sizes(nlp, pieces, size):
         assert text[m.start : m.end] == m.text and m.text
         assert m.start >= end  # sorted, no overlaps
         end = m.end
+
+
+def test_taiwan_and_hong_kong_disease_names_share_the_mainland_canonical(rules):
+    got = {(m.text, m.label, m.attrs.get("canonical")) for m in medie.extract("乳癌與攝護腺癌篩檢，另有巴金森氏症患者。", rules)}
+    assert {("乳癌", "DISEASE", "breast cancer"), ("攝護腺癌", "DISEASE", "prostate cancer"),
+            ("巴金森氏症", "DISEASE", "Parkinson's disease")} <= got
