@@ -229,3 +229,9 @@ def test_accurate_pipeline_from_a_spec_and_in_analyze():
     analysis = medie.analyze("该药物Ⅲ期临床试验的客观缓解率为45.2%。", nlp)
     assert [(r.type, r.head.text, r.tail.text) for r in analysis.relations if r.type == "measures"] == [
         ("measures", "45.2%", "客观缓解率")]
+
+
+def test_weights_trained_without_an_output_label_are_refused(trained):
+    _, _, path = trained  # trained on DRUG only
+    with pytest.raises(ValueError, match="trained without.*PHASE"):
+        Tagger("medie_tagger", ["DRUG", "PHASE"], output=["PHASE"]).from_disk(path)

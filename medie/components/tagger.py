@@ -110,6 +110,8 @@ class Tagger:
             raise ValueError("medie_tagger: no training examples")
         self.model.fit(seqs, epochs=self.epochs, seed=self.seed, min_count=self.min_count, dropout=self.dropout,
                        protect=("e=", "c="), learn_transitions=self.transitions)
+        # the weights are saved as float16: predict with exactly what a reload will give
+        self.model.weights = self.model.weights.astype(numpy.float16).astype(numpy.float32)
         self.trained = True
 
     def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
@@ -135,6 +137,10 @@ class Tagger:
             self.model = Perceptron(cfg["tags"], features, weights, transitions)
         except (ValueError, KeyError, OSError) as err:
             raise ValueError(f"tagger weights at {path} cannot be read ({err}); rebuild them with `{REBUILD}`") from err
+        missing = set(self.output) - set(cfg["labels"])
+        if missing:
+            raise ValueError(f"tagger weights at {path} were trained without {sorted(missing)}, which the config "
+                             f"asks it to output; retrain with `{REBUILD}`")
         self.labels, self.classes, self.trained = list(cfg["labels"]), cfg.get("classes"), True
         return self
 
