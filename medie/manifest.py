@@ -10,6 +10,14 @@ from typing import Iterable
 MANIFEST = "manifest.sha256.json"
 
 
+class WeightsError(ValueError):
+    """Trained weights that do not match their manifest (the message names the file and the rebuild command)."""
+
+
+class MissingWeights(WeightsError, FileNotFoundError):
+    """A weight file or the manifest itself is missing."""
+
+
 def _digest(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
@@ -38,19 +46,19 @@ def check_manifest(folder: str | Path, rebuild: str, required: Iterable[str] = (
     folder = Path(folder)
     manifest = folder / MANIFEST
     if not manifest.is_file():
-        raise FileNotFoundError(f"no weights manifest at {manifest}; rebuild the weights with `{rebuild}`")
+        raise MissingWeights(f"no weights manifest at {manifest}; rebuild the weights with `{rebuild}`")
     try:
         digests = json.loads(manifest.read_text(encoding="utf-8"))
         if not isinstance(digests, dict):
             raise ValueError("not a JSON object")
     except (ValueError, UnicodeDecodeError) as err:
-        raise ValueError(f"weights manifest {manifest} is corrupt ({err}); rebuild the weights with `{rebuild}`") from err
+        raise WeightsError(f"weights manifest {manifest} is corrupt ({err}); rebuild the weights with `{rebuild}`") from err
     for name in set(required) - set(digests):
-        raise ValueError(f"weights manifest {manifest} does not list {name}; rebuild the weights with `{rebuild}`")
+        raise WeightsError(f"weights manifest {manifest} does not list {name}; rebuild the weights with `{rebuild}`")
     for name, digest in sorted(digests.items()):
         path = folder / name
         if not path.is_file():
-            raise FileNotFoundError(f"weight file {path} is missing; rebuild the weights with `{rebuild}`")
+            raise MissingWeights(f"weight file {path} is missing; rebuild the weights with `{rebuild}`")
         if _digest(path) != digest:
-            raise ValueError(f"weight file {path} does not match its sha256 in {manifest} (corrupted or edited); "
+            raise WeightsError(f"weight file {path} does not match its sha256 in {manifest} (corrupted or edited); "
                              f"rebuild the weights with `{rebuild}`")

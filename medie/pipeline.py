@@ -12,7 +12,7 @@ from spacy.util import registry
 from thinc.api import Config
 
 from . import components  # noqa: F401  (registers the component factories)
-from .manifest import check_manifest
+from .manifest import WeightsError
 from .text.tokenizer import MedieTokenizer
 
 SHORTCUTS = {"segmenter": "nlp.tokenizer.segmenter"}
@@ -73,9 +73,10 @@ def load_classifier(nlp: Language, model_dir: Path = MODEL_DIR, rebuild: str = R
             f"medie's trained classifier is missing at {model_dir}; rebuild it with `{rebuild}` "
             "(or use medie.load(trained=False) for rules only)"
         )
-    check_manifest(model_dir, rebuild, ("cfg", "model"))
     try:
-        nlp.get_pipe(CLASSIFIER).from_disk(model_dir)
+        nlp.get_pipe(CLASSIFIER).from_disk(model_dir)  # checks the manifest first
+    except WeightsError:
+        raise
     except Exception as err:  # a truncated or foreign file surfaces as many different errors
         raise ValueError(f"medie's trained classifier at {model_dir} is corrupt ({err}); rebuild it with `{rebuild}`") from err
 
