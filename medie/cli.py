@@ -540,13 +540,17 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return EXIT_SKIPPED if problems else 0
 
 
+def _pipeline_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--pipeline", default="fast", metavar="NAME|DIR",
+                   help="shipped pipeline (fast, accurate) or a folder written by medie train --output (default fast)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="medie", description="Extract drugs, targets, phases and results from Chinese medical text.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("extract", help="extract mentions from a file, a folder of *.txt or stdin (-)")
-    p.add_argument("--pipeline", default="fast", metavar="NAME|DIR",
-                   help="shipped pipeline (fast, accurate) or a folder written by medie train --output (default fast)")
+    _pipeline_option(p)
     p.add_argument("path", help="a .txt file, a folder (searched recursively for *.txt) or - for stdin")
     p.add_argument("--format", choices=("jsonl", "tsv", "html"), default="jsonl")
     p.add_argument("--output", "-o", help="write here instead of stdout")
@@ -559,8 +563,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--relations", action="store_true", help="add the relations of each document (JSONL only)")
 
     p = sub.add_parser("findings", help="one row per RESULT (drug, target, disease, trial, phase, endpoint, value)")
-    p.add_argument("--pipeline", default="fast", metavar="NAME|DIR",
-                   help="shipped pipeline (fast, accurate) or a folder written by medie train --output (default fast)")
+    _pipeline_option(p)
     p.add_argument("path", help="a .txt file, a folder (searched recursively for *.txt) or - for stdin")
     p.add_argument("--format", choices=("csv", "jsonl", "html"), default="csv")
     p.add_argument("--output", "-o", help="write here instead of stdout")
@@ -568,8 +571,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_findings)
 
     p = sub.add_parser("evaluate", help="score the pipeline or a predictions file against the gold")
-    p.add_argument("--pipeline", default="fast", metavar="NAME|DIR",
-                   help="shipped pipeline (fast, accurate) or a folder written by medie train --output (default fast)")
+    _pipeline_option(p)
     p.add_argument("--corpus", help="corpus folder (default $MEDIE_CORPUS or ../shared/corpus)")
     p.add_argument("--gold", help="gold JSONL (default annotations/gold.jsonl)")
     p.add_argument("--predictions", help="a medie extract JSONL file to score instead of the pipeline")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 import random
 
@@ -235,3 +236,15 @@ def test_weights_trained_without_an_output_label_are_refused(trained):
     _, _, path = trained  # trained on DRUG only
     with pytest.raises(ValueError, match="trained without.*PHASE"):
         Tagger("medie_tagger", ["DRUG", "PHASE"], output=["PHASE"]).from_disk(path)
+
+
+def test_cli_extract_with_the_accurate_pipeline(tmp_path, capsys):
+    from medie.cli import main
+
+    article = tmp_path / "a.txt"
+    article.write_text("该药物Ⅲ期临床试验的客观缓解率为45.2%。", encoding="utf-8")
+    assert main(["extract", str(article), "--pipeline", "accurate"]) == 0
+    line = capsys.readouterr().out.strip().splitlines()[0]
+    assert {"PHASE", "ENDPOINT", "RESULT"} <= {m["label"] for m in json.loads(line)["mentions"]}
+    assert main(["extract", str(article), "--pipeline", str(tmp_path / "nowhere")]) == 1
+    assert "fast, accurate" in capsys.readouterr().err
