@@ -22,15 +22,13 @@ from pathlib import Path
 from medie.components.tagger import Tagger
 from medie.tagging.features import char_classes
 from medie.corpus import gold_doc, load_documents
-from medie.corpus.crossval import UNSEEN_LABELS, assign_folds, unseen_recall
+from medie.corpus.crossval import UNSEEN_LABELS, assign_folds, unseen_mentions, unseen_recall
 from medie.corpus.evaluate import score
 from medie.corpus.external import external_dir, is_drug_class, read_cmeee
 from medie.corpus.gold import Document
 from medie.corpus.train import predict, read_config, source_tag, train
 from medie.labels import LABELS
 from medie.mention import doc_mentions
-from medie.rulefiles.lexicon import load_lexicons
-from medie.text.normalize import normalized_text
 
 ALL = list(LABELS)
 VARIANTS = {
@@ -96,9 +94,7 @@ def main() -> None:
         exclude = [source_tag(d.id) for d in held]
         nlp = train(rest, cfg, exclude)
         preds["fast pipeline"].update(predict(nlp, held))
-        forms = {normalized_text(e.form) for e in load_lexicons(exclude_sources=exclude)}
-        unseen.update({d.id: [s for s in d.spans if s["label"] in UNSEEN_LABELS
-                              and normalized_text(s["text"]) not in forms] for d in held})
+        unseen.update(unseen_mentions(held, nlp.get_pipe("medie_lexicon").entries))
         before = nlp.pipe_names[: nlp.pipe_names.index("medie_propagate") + 1]
 
         def run(pipeline, document: Document):

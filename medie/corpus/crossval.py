@@ -31,7 +31,7 @@ from spacy.language import Language
 
 from ..labels import LABELS
 from ..pipeline import TAGGER, load
-from ..rulefiles.lexicon import load_lexicons
+from ..rulefiles.lexicon import LexiconEntry
 from ..text.normalize import T2S, normalized_text
 from .evaluate import Report, score
 from .gold import Document
@@ -122,12 +122,12 @@ def cross_validate(docs: list[Document], cfg: Config, k: int = DEFAULT_FOLDS, se
         rules = load(trained=False, config={"components.medie_lexicon.exclude_sources": exclude})
         preds["rules-only"].update(predict(rules, held))
         preds["trained-only"].update(predict(train(rest, cfg, exclude, context=False), held))
-        preds["combined"].update(predict(train(rest, cfg, exclude), held))
+        accurate = train(rest, cfg, exclude, pipeline="accurate")
+        preds["accurate"].update(predict(accurate, held))
+        with accurate.select_pipes(disable=[TAGGER]):  # the fast pipeline is the accurate one without its tagger
+            preds["combined"].update(predict(accurate, held))
         preds["tagger-only"].update(predict(tagger_alone(rest), held))
-        preds["accurate"].update(predict(train(rest, cfg, exclude, pipeline="accurate"), held))
-        forms = {normalized_text(e.form) for e in load_lexicons(exclude_sources=exclude)}
-        unseen.update({d.id: [s for s in d.spans if s["label"] in UNSEEN_LABELS
-                              and normalized_text(s["text"]) not in forms] for d in held})
+        unseen.update(unseen_mentions(held, rules.get_pipe("medie_lexicon").entries))
         if log:
             log(f"fold {f + 1}/{k}: {len(held)} documents, {time.perf_counter() - t0:.1f}s")
     pooled = {name: score(gold, p, texts) for name, p in preds.items()}
@@ -142,6 +142,13 @@ def cross_validate(docs: list[Document], cfg: Config, k: int = DEFAULT_FOLDS, se
                for name, p in preds.items()}
     recall = {name: unseen_recall(unseen, p) for name, p in preds.items()}
     return CVResult(folds, pooled, per_fold, subsets, time.perf_counter() - start, recall)
+
+
+def unseen_mentions(docs: Iterable[Document], entries: Iterable[LexiconEntry]) -> dict[str, list[dict]]:
+    """Per document, its gold DRUG/TARGET/DISEASE/TRIAL spans whose normalised text is no lexicon form."""
+    forms = {normalized_text(e.form) for e in entries}
+    return {d.id: [s for s in d.spans if s["label"] in UNSEEN_LABELS and normalized_text(s["text"]) not in forms]
+            for d in docs}
 
 
 def unseen_recall(unseen: dict[str, list[dict]], preds: dict[str, list]) -> dict[str, tuple[int, int]]:
