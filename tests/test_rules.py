@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from medie.rulefiles.lexicon import load_lexicons, read_lexicon
-from medie.rulefiles.patterns import read_context_rules, read_span_patterns
+from medie.rulefiles.patterns import check_examples, load_span_patterns, read_context_rules, read_span_patterns
+from medie.text.normalize import normalize
 from medie.rulefiles import RuleError, rules_dir
 from medie.rulefiles.check import check_rules
 
@@ -127,4 +130,38 @@ def test_requires_skips_texts_without_the_trigger_and_is_validated(tmp_path):
     path.write_text(json.dumps({"name": "mark", "label": "DRUG", "pattern": "X", "requires": "®",
                                 "examples": {"match": ["[X]"]}}) + "\n", encoding="utf-8")
     with pytest.raises(RuleError, match="'requires' must be a list"):
+        read_span_patterns(path)
+
+
+ANCHORED = [p for p in load_span_patterns() if p.anchor is not None]
+# characters that the anchored patterns and their examples are made of, plus punctuation and digits
+ALPHABET = sorted({c for p in ANCHORED for ex in p.examples["match"] + p.examples["nomatch"] for c in ex} - set("[]")
+                  | set("，。、；：（）()%0123456789 ."))
+
+
+def test_some_shipped_patterns_are_anchored():
+    assert {"disease_head_word", "drug_inn_chinese", "result_time"} <= {p.name for p in ANCHORED}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(ALPHABET), max_size=80).map("".join))
+def test_anchored_patterns_find_what_a_full_scan_finds_on_random_text(text):
+    for pat in ANCHORED:
+        assert list(pat.finditer(text)) == list(pat.finditer(text, anchored=False)), pat.name
+
+
+def test_anchored_patterns_find_what_a_full_scan_finds_on_the_corpus(corpus_dir):
+    for path in sorted(corpus_dir.glob("*.txt")):
+        text = normalize(path.read_text(encoding="utf-8")).text
+        for pat in ANCHORED:
+            assert list(pat.finditer(text)) == list(pat.finditer(text, anchored=False)), (path.name, pat.name)
+
+
+def test_a_wrong_anchor_is_caught_by_the_examples_check(tmp_path):
+    path = write(tmp_path, "p.jsonl", rule(pattern="[甲乙]+癌", anchor={"pattern": "癌", "before": 1},
+                                           examples={"match": ["[甲乙乙癌]"]}))
+    failures = check_examples(read_span_patterns(path), [])
+    assert any("the anchor misses matches" in f for f in failures)
+    path.write_text(rule(anchor={"pattern": "X", "before": -1}))
+    with pytest.raises(RuleError, match=r"p\.jsonl:1: the anchor's 'before' and 'after'"):
         read_span_patterns(path)
