@@ -4,6 +4,9 @@ from __future__ import annotations
 
 LABELS = ("DRUG", "TARGET", "PHASE", "RESULT", "ENDPOINT", "DISEASE", "SAMPLE_SIZE", "DOSE", "TRIAL")
 CORE_LABELS = ("DRUG", "TARGET", "PHASE", "RESULT")
+# the lexicon label of an ordinary word that is no mention: a candidate that overlaps it without
+# covering it (射干 in 注射干扰素, 冬氨酸 in 天冬氨酸转氨酶) is dropped by the resolver
+WORD = "WORD"
 
 # spec v2.0: relation type -> (head labels, tail labels)
 RELATION_TYPES = {

@@ -186,3 +186,14 @@ def test_taiwan_and_hong_kong_disease_names_share_the_mainland_canonical(rules):
     got = {(m.text, m.label, m.attrs.get("canonical")) for m in medie.extract("乳癌與攝護腺癌篩檢，另有巴金森氏症患者。", rules)}
     assert {("乳癌", "DISEASE", "breast cancer"), ("攝護腺癌", "DISEASE", "prostate cancer"),
             ("巴金森氏症", "DISEASE", "Parkinson's disease")} <= got
+
+
+def test_a_word_of_the_lexicon_keeps_names_from_being_cut_out_of_it(rules):
+    # 射干 is a herb in the drug lexicon; here it straddles 注射, an ordinary word
+    assert not any(m.text == "射干" for m in medie.extract("每周肌内注射干扰素一次。", rules))
+    assert ("射干", "DRUG") in found(rules, "方中含射干、桔梗。")
+    # a drug hidden inside the name of a lab test is no drug
+    assert not any(m.label == "DRUG" for m in medie.extract("治疗后血清天冬氨酸转氨酶明显下降。", rules))
+    # a mention that covers the word whole stays
+    assert ("注射用紫杉醇", "DRUG") in found(rules, "给予注射用紫杉醇治疗。")
+    assert all(m.label != "WORD" for m in medie.extract("多巴胺能神经元与甘油三酯", rules))

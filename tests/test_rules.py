@@ -165,3 +165,11 @@ def test_a_wrong_anchor_is_caught_by_the_examples_check(tmp_path):
     path.write_text(rule(anchor={"pattern": "X", "before": -1}))
     with pytest.raises(RuleError, match=r"p\.jsonl:1: the anchor's 'before' and 'after'"):
         read_span_patterns(path)
+
+
+def test_word_entries_load_and_other_unknown_labels_do_not(tmp_path):
+    path = write(tmp_path, "w.tsv", HEADER + "注射\tWORD\tinjection\t\tgeneral\n")
+    assert [e.label for e in read_lexicon(path)] == ["WORD"]
+    path = write(tmp_path, "x.tsv", HEADER + "注射\tVERB\tinjection\t\tgeneral\n")
+    with pytest.raises(RuleError, match=r"x\.tsv:2: unknown label 'VERB'"):
+        read_lexicon(path)

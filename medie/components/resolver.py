@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..labels import LABELS
+from ..labels import LABELS, WORD
 from .candidates import candidates
 
 # Resolver order when two overlapping candidates have the same length: earlier wins.
@@ -21,7 +21,9 @@ class Resolver:
     """Chooses non-overlapping mentions: the longer span wins, then the label earlier in ``priority``.
 
     With ``keep_ents``, entities already on the Doc (from a trained component) compete too and win
-    ties against rule candidates of the same length and label.
+    ties against rule candidates of the same length and label. A ``WORD`` candidate (an ordinary
+    word of a lexicon) is never a mention; it removes every candidate that overlaps it without
+    covering it, so that no name is cut out of a longer word.
     """
 
     def __init__(self, name: str, priority: list[str], keep_ents: bool = True) -> None:
@@ -31,7 +33,7 @@ class Resolver:
         self.name, self.rank, self.keep_ents = name, {lab: i for i, lab in enumerate(priority)}, keep_ents
 
     def __call__(self, doc: Doc) -> Doc:
-        pool = [(s, 1) for s in candidates(doc)]
+        pool = [(s, 1) for s in _outside_words(candidates(doc))]
         if self.keep_ents:
             pool += [(s, 0) for s in doc.ents]
         pool.sort(key=lambda item: (-(item[0].end_char - item[0].start_char), self.rank[item[0].label_], item[1], item[0].start))
@@ -44,3 +46,12 @@ class Resolver:
             chosen.append(span)
         doc.ents = sorted(chosen, key=lambda s: s.start)
         return doc
+
+
+def _outside_words(spans: list[Span]) -> list[Span]:
+    """The non-WORD candidates that cover, or stay clear of, every WORD candidate they meet."""
+    words = [(s.start_char, s.end_char) for s in spans if s.label_ == WORD]
+    if not words:
+        return list(spans)
+    return [s for s in spans if s.label_ != WORD
+            and all(e <= s.start_char or s.end_char <= b or (s.start_char <= b and e <= s.end_char) for b, e in words)]

@@ -29,7 +29,7 @@ from thinc.api import Config
 
 from spacy.language import Language
 
-from ..labels import LABELS
+from ..labels import LABELS, WORD
 from ..pipeline import TAGGER, load
 from ..rulefiles.lexicon import LexiconEntry
 from ..text.normalize import T2S, normalized_text
@@ -146,7 +146,7 @@ def cross_validate(docs: list[Document], cfg: Config, k: int = DEFAULT_FOLDS, se
 
 def unseen_mentions(docs: Iterable[Document], entries: Iterable[LexiconEntry]) -> dict[str, list[dict]]:
     """Per document, its gold DRUG/TARGET/DISEASE/TRIAL spans whose normalised text is no lexicon form."""
-    forms = {normalized_text(e.form) for e in entries}
+    forms = {normalized_text(e.form) for e in entries if e.label != WORD}
     return {d.id: [s for s in d.spans if s["label"] in UNSEEN_LABELS and normalized_text(s["text"]) not in forms]
             for d in docs}
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from ..labels import LABELS
+from ..labels import LABELS, WORD
 from . import RuleError, rules_dir
 
 HEADER = ("term", "label", "canonical", "aliases", "source")
@@ -64,9 +64,9 @@ def read_lexicon(path: Path) -> list[LexiconEntry]:
             raise RuleError(path, lineno, f"expected {len(header)} tab-separated fields, found {len(fields)}")
         term, label, canonical, aliases, source = (f.strip() for f in fields[:5])
         codes = tuple(c.strip() for c in fields[5].split("|") if c.strip()) if len(fields) > 5 else ()
-        if label not in LABELS:
+        if label not in LABELS and label != WORD:
             raise RuleError(path, lineno, f"unknown label {label!r}")
-        if label not in LEXICON_LABELS:
+        if label not in LEXICON_LABELS and label != WORD:
             raise RuleError(path, lineno, f"label {label} is found by patterns, not lexicons")
         if not term:
             raise RuleError(path, lineno, "empty term")
