@@ -197,3 +197,9 @@ def test_a_word_of_the_lexicon_keeps_names_from_being_cut_out_of_it(rules):
     # a mention that covers the word whole stays
     assert ("注射用紫杉醇", "DRUG") in found(rules, "给予注射用紫杉醇治疗。")
     assert all(m.label != "WORD" for m in medie.extract("多巴胺能神经元与甘油三酯", rules))
+
+
+def test_substances_of_pharmaceutical_analysis_are_drugs(rules):
+    got = found(rules, "目的:建立同时测定复方甲颗粒中黄芩苷和绿原酸含量的方法,并制备丙胶囊。")
+    assert ("黄芩苷", "DRUG") in got and ("绿原酸", "DRUG") in got and ("丙胶囊", "DRUG") in got
+    assert not any(label == "DRUG" for _, label in found(rules, "测量肿瘤组织中HER2蛋白含量。"))
