@@ -241,6 +241,16 @@ def test_negation_scoring_over_matched_spans():
     assert got["precision"] == 0.5 and got["recall"] == 1.0
 
 
+def test_results_after_a_one_arm_sentence_keep_its_arm():
+    text, ms = marked("{DRUG:乙替尼}曾用于二线治疗。在接受{DRUG:甲单抗}治疗的患者中,{ENDPOINT:客观缓解率}为{RESULT:60%}。"
+                      "12个月{ENDPOINT:总生存率}为{RESULT:85%}。随访中{RESULT:40%}的患者仍有{ENDPOINT:缓解}。"
+                      "{DRUG:丙珠单抗}组与{DRUG:丁珠单抗}组比较。估计{ENDPOINT:生存率}为{RESULT:70%}。")
+    arm = {(r.head.text, r.tail.text) for r in Linker(load_relation_rules()).relate(text, ms) if r.type == "arm"}
+    assert {("60%", "甲单抗"), ("85%", "甲单抗"), ("40%", "甲单抗")} <= arm
+    assert not any(result == "70%" for result, _ in arm)  # the sentence before has two arms: none is carried
+    assert not any(drug == "乙替尼" for _, drug in arm)
+
+
 def test_baseline_links_results_to_the_nearest_endpoint_before():
     text, ms = marked("{ENDPOINT:ORR}为{RESULT:40%}，{ENDPOINT:DCR}为{RESULT:80%}")
     rels = {(r.type, r.head.text, r.tail.text) for r in cooccurrence_baseline(text, ms)}

@@ -156,11 +156,13 @@ class Linker:
         join, series = self.rules_of("arm", "join"), self.rules_of("arm", "series")
         drugs = [m for m in doc.mentions if m.label == "DRUG"]
         study = _study_drug(drugs)
+        carried: tuple[int, list[Mention]] | None = None  # the last sentence's single arm, for results after it
         for k in sorted(doc.by_sentence):
             sent = doc.by_sentence[k]
             s_start, s_end = doc.segments.bounds(k)
             in_sentence = [g for g in groups if s_start <= g[0] < s_end]
             paired = self._respective_groups(doc, sent, in_sentence)
+            arms_here: list[list[Mention]] = []
             for i, m in enumerate(sent):
                 if m.label != "RESULT":
                     continue
@@ -173,12 +175,21 @@ class Linker:
                     near = [d for d in sent[:i] if d.label == "DRUG"]
                     if near:
                         arm = _arm_phrase(doc, sent, near[-1], join, series, m)
+                if arm is None and not any(d.label == "DRUG" for d in sent) and carried and k - carried[0] <= CARRY:
+                    arm = carried[1]
                 if arm is None and study is not None:
                     arm = [study]
+                if arm:
+                    arms_here.append(arm)
                 for drug in arm or ():
                     tail = _nearest_of(drugs, drug, m)
                     if tail is not None:
                         yield Relation("arm", m, tail)
+            if any(d.label == "DRUG" for d in sent) or in_sentence:
+                distinct = {tuple(a) for a in arms_here}
+                carried = (k, arms_here[0]) if len(distinct) == 1 and not in_sentence else None
+            elif carried and arms_here and all(a is carried[1] for a in arms_here):
+                carried = (k, carried[1])  # a run of such sentences keeps the arm
 
     def _respective_groups(self, doc: _Text, sent: list[Mention], groups) -> dict[Mention, list[Mention]]:
         out: dict[Mention, list[Mention]] = {}
@@ -364,6 +375,10 @@ def _arm_phrase(doc: _Text, sent: list[Mention], drug: Mention, join: list[Rule]
         if len(units) == len(arm):
             return [arm[next(k for k, unit in enumerate(units) if result in unit)]]
     return arm
+
+
+# a sentence of results that names no drug takes the single arm of the sentence before it (or of the run of such sentences)
+CARRY = 1
 
 
 def _study_drug(drugs: list[Mention]) -> Mention | None:
