@@ -11,7 +11,8 @@ from medie.text.normalize import normalize
 @pytest.mark.parametrize(
     "raw, phase",
     [("Ⅱ期", "2"), ("II期", "2"), ("2期", "2"), ("III 期", "3"), ("1a 期", "1a"), ("Ib期", "1b"),
-     ("I/II期", "1/2"), ("Ⅱ/Ⅲ期", "2/3"), ("phase 2", "2"), ("Phase III", "3"), ("二期", "2"), ("ＩＶ期", "4")],
+     ("I/II期", "1/2"), ("Ⅱ/Ⅲ期", "2/3"), ("phase 2", "2"), ("Phase III", "3"), ("二期", "2"), ("ＩＶ期", "4"),
+     ("I I I期", "3"), ("二阶段", "2"), ("三階段", "3")],
 )
 def test_phase(raw, phase):
     assert normalize_phase(normalize(raw).text) == phase

@@ -44,7 +44,8 @@ _SHARED_UNIT = regex.compile(
 
 def normalize_phase(text: str) -> str | None:
     """``Ⅱ期``/``II期``/``phase 2`` → ``2``; ``Ib期`` → ``1b``; ``I/II期`` → ``1/2``; None if not a phase."""
-    body = regex.sub(r"(?i)^phase\s*|\s*期$", "", text.strip())
+    body = regex.sub(r"(?i)^phase\s*|\s*(?:期|阶段)$", "", text.strip())
+    body = regex.sub(r"(?<=I)\s+(?=I)", "", body)  # letters spaced out by PDF layout: I I I期
     parts = []
     for piece in regex.split(r"\s*/\s*", body):
         m = _PHASE_PART.fullmatch(piece)
