@@ -18,7 +18,8 @@ def make_resolver(nlp: Language, name: str, priority: list[str], keep_ents: bool
 
 
 class Resolver:
-    """Chooses non-overlapping mentions: the longer span wins, then the label earlier in ``priority``.
+    """Chooses non-overlapping mentions: the longer span wins, then a lexicon entry over a pattern,
+    then the label earlier in ``priority``.
 
     With ``keep_ents``, entities already on the Doc (from a trained component) compete too and win
     ties against rule candidates of the same length and label. A ``WORD`` candidate (an ordinary
@@ -36,7 +37,9 @@ class Resolver:
         pool = [(s, 1) for s in _outside_words(candidates(doc))]
         if self.keep_ents:
             pool += [(s, 0) for s in doc.ents]
-        pool.sort(key=lambda item: (-(item[0].end_char - item[0].start_char), self.rank[item[0].label_], item[1], item[0].start))
+        # longer first; on the same stretch a lexicon entry (curated for that string) before a pattern's guess
+        pool.sort(key=lambda item: (-(item[0].end_char - item[0].start_char), not item[0].id_.startswith("lexicon:"),
+                                    self.rank[item[0].label_], item[1], item[0].start))
         taken = bytearray(len(doc))
         chosen: list[Span] = []
         for span, _ in pool:
