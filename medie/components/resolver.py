@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -51,10 +53,14 @@ class Resolver:
         return doc
 
 
-def _outside_words(spans: list[Span]) -> list[Span]:
+def _outside_words(group: Iterable[Span]) -> list[Span]:
     """The non-WORD candidates that cover, or stay clear of, every WORD candidate they meet."""
-    words = [(s.start_char, s.end_char) for s in spans if s.label_ == WORD]
+    spans = list(group)  # a SpanGroup makes new Span objects on every pass
+    words = [s for s in spans if s.label_ == WORD]
     if not words:
-        return list(spans)
-    return [s for s in spans if s.label_ != WORD
-            and all(e <= s.start_char or s.end_char <= b or (s.start_char <= b and e <= s.end_char) for b, e in words)]
+        return spans
+    # a candidate cuts a word when it starts or ends strictly inside it
+    inside = bytearray(max(s.end_char for s in spans) + 1)
+    for w in words:
+        inside[w.start_char + 1 : w.end_char] = b"\x01" * (w.end_char - w.start_char - 1)
+    return [s for s in spans if s.label_ != WORD and not inside[s.start_char] and not inside[s.end_char]]
