@@ -203,3 +203,10 @@ def test_substances_of_pharmaceutical_analysis_are_drugs(rules):
     got = found(rules, "目的:建立同时测定复方甲颗粒中黄芩苷和绿原酸含量的方法,并制备丙胶囊。")
     assert ("黄芩苷", "DRUG") in got and ("绿原酸", "DRUG") in got and ("丙胶囊", "DRUG") in got
     assert not any(label == "DRUG" for _, label in found(rules, "测量肿瘤组织中HER2蛋白含量。"))
+
+
+def test_english_gloss_and_abbreviation_take_the_label_of_the_name(rules):
+    got = found(rules, "主要终点为疾病控制率(disease control rate, DCR)。")
+    assert ("disease control rate", "ENDPOINT") in got
+    got = found(rules, "纳入短暂性脑缺血发作(transient ischemic attack,TIA)患者,TIA后随访。")
+    assert ("transient ischemic attack", "DISEASE") in got and ("TIA", "DISEASE") in got

@@ -14,32 +14,48 @@ NAME_LABELS = ("DRUG", "TARGET", "DISEASE", "TRIAL")
 # a bracketed note that is a unit (吗啡(mg/kg)) is not an abbreviation of the name before it
 _UNIT = regex.compile(r"(?i)(?:[mμunk]?g|m?l|iu|u|[mμn]?mol|kg|m2|m²|h|d|min|s|%)(?:\s?/\s?(?:[mμunk]?g|m?l|kg|m2|m²|h|d|min|天|次|日))*")
 _ABBREV = regex.compile(r"^\s?\(\s?([A-Za-z][A-Za-z0-9\-/.+]{0,15}(?: [A-Za-z0-9\-]{1,10}){0,2})\s?[),;]")
+# an English gloss with its abbreviation after a Chinese name: 短暂性脑缺血发作(transient ischemic attack, TIA)
+_GLOSS = regex.compile(r"^\s?\(\s?([A-Za-z][A-Za-z'’\-]*(?: [A-Za-z][A-Za-z'’\-]*){1,9})\s?[,;]\s?([A-Za-z][A-Za-z0-9\-]{1,9})\s?\)")
 
 
-@Language.factory("medie_propagate", default_config={"labels": list(NAME_LABELS)})
-def make_propagator(nlp: Language, name: str, labels: list[str]) -> "Propagator":
-    return Propagator(name, labels)
+@Language.factory("medie_propagate", default_config={"labels": list(NAME_LABELS), "abbreviation_labels": list(NAME_LABELS)})
+def make_propagator(nlp: Language, name: str, labels: list[str], abbreviation_labels: list[str]) -> "Propagator":
+    return Propagator(name, labels, abbreviation_labels)
 
 
 class Propagator:
     """One name, one label per document: a name found by a pattern (``靶向GPRC5D``) and the
     abbreviation written in brackets right after any recognised name (``多发性骨髓瘤(MM)``) are
     labelled at every other occurrence. Lexicon names need no help: the lexicon matcher finds every
-    occurrence, and the context rules have judged each one."""
+    occurrence, and the context rules have judged each one. For ``abbreviation_labels`` (which may
+    include ENDPOINT, whose own names are not spread) the bracketed abbreviation after a name, and
+    an English gloss with its abbreviation (``最佳矫正视力(best corrected visual acuity, BCVA)``), get
+    the name's label wherever they occur."""
 
-    def __init__(self, name: str, labels: list[str]) -> None:
+    def __init__(self, name: str, labels: list[str], abbreviation_labels: list[str] | None = None) -> None:
         self.name, self.labels = name, set(labels)
+        self.abbreviation_labels = set(labels if abbreviation_labels is None else abbreviation_labels)
 
     def forms(self, doc: Doc) -> dict[str, tuple[str, str]]:
         """The names this component spreads in ``doc``: form → (label, canonical)."""
         text = doc_text(doc)
         forms: dict[str, tuple[str, str]] = {}
         for ent in doc.ents:
+            after = text[ent.end_char : ent.end_char + 120]
+            if ent.label_ in self.abbreviation_labels:
+                g = _GLOSS.match(after)
+                if g:
+                    for form in g.groups():
+                        forms.setdefault(form, (ent.label_, ent.kb_id_))
+                elif ent.label_ not in self.labels:
+                    m = _ABBREV.match(after)
+                    if m and not _UNIT.fullmatch(m.group(1)):
+                        forms.setdefault(m.group(1), (ent.label_, ent.kb_id_))
             if ent.label_ not in self.labels:
                 continue
             if not ent.id_.startswith("lexicon:"):  # lexicon names are already found wherever they occur
                 forms.setdefault(ent.text, (ent.label_, ent.kb_id_))
-            m = _ABBREV.match(text[ent.end_char : ent.end_char + 40])
+            m = _ABBREV.match(after)
             if m and not _UNIT.fullmatch(m.group(1)):
                 forms.setdefault(m.group(1), (ent.label_, ent.kb_id_))
         return {f: v for f, v in forms.items() if len(f) >= 2}
