@@ -12,7 +12,8 @@ TSV files it writes. Every line records its source as ``cmekg:<subject>``.
   traditional medicine (分类 中成药, a pinyin English name) do not, since their names are effects
   or symptoms with a dosage form (``止咳糖浆``). Two-character brand names and aliases are left
   out (most are everyday words: ``可由``, ``管通``); two-character herbs are kept (``三七``).
-- **Ingredients** named in the 成份 of at least two Western products (``咖啡因``, ``马来酸氯苯那敏``)
+- **Ingredients** named in the 成份 of at least two Western products (``咖啡因``, ``马来酸氯苯那敏``,
+  and names with a letter-and-number designation such as ``维生素B12``, where other digits mean a dose)
   become concepts too, except excipients, solvents, preservatives and colourants
   (:data:`EXCIPIENT`) and classes (``维生素``, ``氨基酸``).
 - **Diseases**: subjects with disease predicates (常见症状, 就诊科室, ICD10, …); aliases from 别称 and
@@ -111,6 +112,8 @@ EXCIPIENT = regex.compile(
     r"氢氧化|碳酸钠|醋酸钠|冰醋酸|乙醇|丙二醇|十二烷基|十八醇|甘油酯|糖精|阿司帕坦|甜菊|间甲酚|硫柳汞|发酵|油$|脂$|"
     r"胭脂红|柠檬黄|日落黄|亮蓝|明胶|阿拉伯胶|黄原胶|海藻酸钠|氯化钠|氧化钠|^维生素$|^氨基酸$|^蛋白质$|微量元素|^盐酸$|^硫酸$|\d"
 )
+# a name with a letter-and-number designation (维生素B12, 辅酶Q10, 干扰素α2b): the digits are part of the name, not a dose
+DESIGNATION = regex.compile(r"\p{Han}{2,10}[A-Zα-γ]\d{1,2}[a-z]?")
 PINYIN_FORM = regex.compile(r"(?i)\b(?:pian|wan|keli|jiaonang|koufuye|san|gao|tang|chaji|jiang|dan|ding|shui|lu)\b")
 
 
@@ -171,7 +174,9 @@ def main() -> None:
                               and not set(v) & HERB_KEYS for x in v.get("成份", []))
     for name, uses in sorted(ingredient_uses.items()):
         form = clean(name)
-        if uses >= 2 and form and len(form) >= 3 and not EXCIPIENT.search(form) and regex.fullmatch(r"[\p{Han}A-Za-z0-9αβγ-]+", form):
+        if form and DESIGNATION.fullmatch(form) and uses >= 2 and not EXCIPIENT.search(regex.sub(r"\d", "", form)):
+            rows["DRUG"].append((form, "", [], f"cmekg:成份:{name}", ""))
+        elif uses >= 2 and form and len(form) >= 3 and not EXCIPIENT.search(form) and regex.fullmatch(r"[\p{Han}A-Za-z0-9αβγ-]+", form):
             rows["DRUG"].append((form, "", [], f"cmekg:成份:{name}", ""))
     # a form given both as a drug and as a disease, or a drug class, or already hand-written: left out
     labels_of: dict[str, set[str]] = {}
