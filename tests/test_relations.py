@@ -251,6 +251,12 @@ def test_results_after_a_one_arm_sentence_keep_its_arm():
     assert not any(drug == "乙替尼" for _, drug in arm)
 
 
+def test_a_phase_does_not_reach_the_trial_of_a_later_phase():
+    text, ms = marked("获批基于{PHASE:I期}试验、{PHASE:II期}剂量探索试验和{PHASE:III期}试验{TRIAL:ALPHA-3}的结果。")
+    links = {(r.head.text, r.tail.text) for r in Linker(load_relation_rules()).relate(text, ms) if r.type == "phase_of"}
+    assert links == {("III期", "ALPHA-3")}
+
+
 def test_baseline_links_results_to_the_nearest_endpoint_before():
     text, ms = marked("{ENDPOINT:ORR}为{RESULT:40%}，{ENDPOINT:DCR}为{RESULT:80%}")
     rels = {(r.type, r.head.text, r.tail.text) for r in cooccurrence_baseline(text, ms)}

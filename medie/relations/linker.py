@@ -221,7 +221,7 @@ class Linker:
             for m in sent:
                 if m.label != "PHASE":
                     continue
-                named = [t for t in sent if t.label in ("DRUG", "TRIAL")]
+                named = [t for t in sent if t.label in ("DRUG", "TRIAL") and not _other_phase_between(sent, m, t)]
                 tails = [t for t in named if not self._blocked("phase_of", doc, m, t)] if in_sentence else []
                 if not named and reach >= 0:
                     earlier = [d for j in range(max(0, k - reach), k + 1) for d in doc.by_sentence.get(j, ())
@@ -283,6 +283,14 @@ class Linker:
             if hit:
                 return True
         return False
+
+
+def _other_phase_between(sent: list[Mention], phase: Mention, trial: Mention) -> bool:
+    """A trial with another PHASE between it and ``phase`` is that phase's (``I期…、III期试验X``)."""
+    if trial.label != "TRIAL":
+        return False
+    lo, hi = (phase.end, trial.start) if phase.end <= trial.start else (trial.end, phase.start)
+    return any(m.label == "PHASE" and m is not phase and lo <= m.start and m.end <= hi for m in sent)
 
 
 def _chain(doc: _Text, sent: list[Mention], head: Mention, aliases: list[Rule]) -> list[Mention]:
