@@ -257,6 +257,15 @@ def test_a_phase_does_not_reach_the_trial_of_a_later_phase():
     assert links == {("III期", "ALPHA-3")}
 
 
+def test_a_name_broken_over_two_lines_keeps_its_sentence_together():
+    # the first line has no punctuation, so on its own it would read as a heading (GUIDELINES 52)
+    text, ms = marked("{DRUG:甲替尼}一线治疗晚期非小细\n胞肺癌获批")
+    disease = Mention(text.index("非小细"), text.index("获批"), "DISEASE", text[text.index("非小细"):text.index("获批")])
+    links = {(r.type, r.head.text, r.tail.text) for r in Linker(load_relation_rules()).relate(text, ms + [disease])}
+    assert ("treats", "甲替尼", disease.text) in links
+    assert len(list(sentences(text))) == 2  # without the mention the line break is a cut
+
+
 def test_baseline_links_results_to_the_nearest_endpoint_before():
     text, ms = marked("{ENDPOINT:ORR}为{RESULT:40%}，{ENDPOINT:DCR}为{RESULT:80%}")
     rels = {(r.type, r.head.text, r.tail.text) for r in cooccurrence_baseline(text, ms)}

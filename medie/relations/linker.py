@@ -29,6 +29,15 @@ def name_key(text: str) -> str:
     return _SPACE.sub("", normalized_text(text)).casefold()
 
 
+def _through_mentions(segments: Segments, mentions: list[Mention]) -> Segments:
+    """The sentences with no cut inside a mention: a name broken over two lines (非小细\\n胞肺癌)
+    shows that the line break is a wrapped line, not the end of a heading (GUIDELINES 52)."""
+    inside = {e for m in mentions for e in segments.ends if m.start < e < m.end}
+    if not inside:
+        return segments
+    return Segments(tuple(e for e in segments.ends if e not in inside), segments.length)
+
+
 class _Text:
     """One text with its mentions sorted, their sentences, and cached normalised slices."""
 
@@ -36,7 +45,7 @@ class _Text:
         self.raw = raw
         self.mentions = sorted(mentions, key=lambda m: (m.start, m.end))
         self.order = {m: i for i, m in enumerate(self.mentions)}
-        self.segments = segments or sentences(raw)
+        self.segments = _through_mentions(segments or sentences(raw), self.mentions)
         self.sentence = {m: self.segments.index(m.start) for m in self.mentions}
         self.by_sentence: dict[int, list[Mention]] = defaultdict(list)
         for m in self.mentions:
