@@ -7,6 +7,7 @@ Cue texts are compared after normalisation (Traditional and full-width forms mat
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from typing import Iterable, Sequence
 
@@ -24,18 +25,28 @@ _GROUP_AFTER = regex.compile(r"\s?组")
 _OPEN, _CLOSE = "（(", "）)"
 
 
+# a sentence of results that names no drug takes the single arm of the sentence before it (or of a run of such sentences)
+CARRY = 1
+
+
 def name_key(text: str) -> str:
     """The normalised name used to tell mentions of one concept apart (spec: NFKC, case-folded, no whitespace)."""
     return _SPACE.sub("", normalized_text(text)).casefold()
 
 
 def _through_mentions(segments: Segments, mentions: list[Mention]) -> Segments:
-    """The sentences with no cut inside a mention: a name broken over two lines (非小细\\n胞肺癌)
-    shows that the line break is a wrapped line, not the end of a heading (GUIDELINES 52)."""
-    inside = {e for m in mentions for e in segments.ends if m.start < e < m.end}
+    """The sentences with no cut inside a mention: a name broken over two lines (``非小细`` / ``胞肺癌``)
+    shows that the line break is a wrapped line, not the end of a heading (GUIDELINES 52, 59)."""
+    ends = segments.ends
+    inside = set()
+    for m in mentions:
+        i = bisect_right(ends, m.start)
+        while i < len(ends) and ends[i] < m.end:
+            inside.add(ends[i])
+            i += 1
     if not inside:
         return segments
-    return Segments(tuple(e for e in segments.ends if e not in inside), segments.length)
+    return Segments(tuple(e for e in ends if e not in inside), segments.length)
 
 
 class _Text:
@@ -171,6 +182,7 @@ class Linker:
             s_start, s_end = doc.segments.bounds(k)
             in_sentence = [g for g in groups if s_start <= g[0] < s_end]
             paired = self._respective_groups(doc, sent, in_sentence)
+            names_drug = any(d.label == "DRUG" for d in sent)
             arms_here: list[list[Mention]] = []
             for i, m in enumerate(sent):
                 if m.label != "RESULT":
@@ -184,7 +196,7 @@ class Linker:
                     near = [d for d in sent[:i] if d.label == "DRUG"]
                     if near:
                         arm = _arm_phrase(doc, sent, near[-1], join, series, m)
-                if arm is None and not any(d.label == "DRUG" for d in sent) and carried and k - carried[0] <= CARRY:
+                if arm is None and not names_drug and carried and k - carried[0] <= CARRY:
                     arm = carried[1]
                 if arm is None and study is not None:
                     arm = [study]
@@ -194,7 +206,7 @@ class Linker:
                     tail = _nearest_of(drugs, drug, m)
                     if tail is not None:
                         yield Relation("arm", m, tail)
-            if any(d.label == "DRUG" for d in sent) or in_sentence:
+            if names_drug or in_sentence:
                 distinct = {tuple(a) for a in arms_here}
                 carried = (k, arms_here[0]) if len(distinct) == 1 and not in_sentence else None
             elif carried and arms_here and all(a is carried[1] for a in arms_here):
@@ -392,10 +404,6 @@ def _arm_phrase(doc: _Text, sent: list[Mention], drug: Mention, join: list[Rule]
         if len(units) == len(arm):
             return [arm[next(k for k, unit in enumerate(units) if result in unit)]]
     return arm
-
-
-# a sentence of results that names no drug takes the single arm of the sentence before it (or of the run of such sentences)
-CARRY = 1
 
 
 def _study_drug(drugs: list[Mention]) -> Mention | None:
