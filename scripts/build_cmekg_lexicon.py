@@ -176,9 +176,11 @@ def main() -> None:
                               and not set(v) & HERB_KEYS for x in v.get("成份", []))
     for name, uses in sorted(ingredient_uses.items()):
         form = clean(name)
-        if form and DESIGNATION.fullmatch(form) and uses >= 2 and not EXCIPIENT.search(regex.sub(r"\d", "", form)):
-            rows["DRUG"].append((form, "", [], f"cmekg:成份:{name}", ""))
-        elif uses >= 2 and form and len(form) >= 3 and not EXCIPIENT.search(form) and regex.fullmatch(r"[\p{Han}A-Za-z0-9αβγ-]+", form):
+        if uses < 2 or not form:
+            continue
+        designation = DESIGNATION.fullmatch(form) and not EXCIPIENT.search(regex.sub(r"\d", "", form))
+        plain = len(form) >= 3 and not EXCIPIENT.search(form) and regex.fullmatch(r"[\p{Han}A-Za-z0-9αβγ-]+", form)
+        if designation or plain:
             rows["DRUG"].append((form, "", [], f"cmekg:成份:{name}", ""))
     # a form given both as a drug and as a disease, or a drug class, or already hand-written: left out
     labels_of: dict[str, set[str]] = {}
