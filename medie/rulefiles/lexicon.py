@@ -8,7 +8,8 @@ Format (one concept a line, ``#`` starts a comment, the first other line is the 
 domain knowledge, ``corpus:<doc>`` for a name first seen in a corpus document, ``cmekg:<subject>``
 for an entry built from PyCMeKG; several sources are ``|``-separated). The optional ``codes``
 column holds ``|``-separated codes of the concept (``ICD10:C50.9``); a file either has it in its
-header or not.
+header or not. ``label`` is DRUG, TARGET, DISEASE or ENDPOINT, or ``WORD`` for an ordinary word that
+is no mention and keeps shorter names from being cut out of it (``rules/lexicon/words.tsv``).
 """
 
 from __future__ import annotations
