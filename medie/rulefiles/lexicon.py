@@ -23,7 +23,7 @@ from . import RuleError, rules_dir
 
 HEADER = ("term", "label", "canonical", "aliases", "source")
 CODES = "codes"
-LEXICON_LABELS = ("DRUG", "TARGET", "DISEASE", "ENDPOINT")
+LEXICON_LABELS = ("DRUG", "TARGET", "DISEASE", "ENDPOINT", WORD)
 
 
 @dataclass(frozen=True)
@@ -65,10 +65,9 @@ def read_lexicon(path: Path) -> list[LexiconEntry]:
             raise RuleError(path, lineno, f"expected {len(header)} tab-separated fields, found {len(fields)}")
         term, label, canonical, aliases, source = (f.strip() for f in fields[:5])
         codes = tuple(c.strip() for c in fields[5].split("|") if c.strip()) if len(fields) > 5 else ()
-        if label not in LABELS and label != WORD:
-            raise RuleError(path, lineno, f"unknown label {label!r}")
-        if label not in LEXICON_LABELS and label != WORD:
-            raise RuleError(path, lineno, f"label {label} is found by patterns, not lexicons")
+        if label not in LEXICON_LABELS:
+            raise RuleError(path, lineno, f"label {label} is found by patterns, not lexicons" if label in LABELS
+                            else f"unknown label {label!r}")
         if not term:
             raise RuleError(path, lineno, "empty term")
         if not source:
