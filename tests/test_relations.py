@@ -266,6 +266,37 @@ def test_a_name_broken_over_two_lines_keeps_its_sentence_together():
     assert len(list(sentences(text))) == 2  # without the mention the line break is a cut
 
 
+def test_a_table_row_is_one_sentence():
+    text = "序号 | 药品 | 说明 |\n1 | 甲替尼片 | 本品为新药。 | 用于肺癌。 |\n|\n二线 |\n乙药，用于肝癌 |\n丙药 |\n"
+    got = [text[a:b].strip() for a, b in sentences(text)]
+    assert "1 | 甲替尼片 | 本品为新药。 | 用于肺癌。 |" in got  # the 。 inside a one-line row does not cut it
+    assert "乙药，用于肝癌 |" in got and "丙药 |" in got  # a line ending in | ends its cell
+    plain = "甲药有效。乙药无效。"
+    assert len(list(sentences(plain))) == 2
+
+
+def test_group_cues_match_traditional_characters():
+    text, ms = marked("{DRUG:甲替尼}組和{DRUG:乙替尼}組的緩解率分別為{RESULT:80%}和{RESULT:60%}。")
+    arm = {(r.head.text, r.tail.text) for r in Linker(load_relation_rules()).relate(text, ms) if r.type == "arm"}
+    assert arm == {("80%", "甲替尼"), ("60%", "乙替尼")}
+
+
+def test_a_comparator_group_takes_no_arm_and_a_dose_group_takes_the_study_drug():
+    linker = Linker(load_relation_rules())
+    text, ms = marked("患者接受{DRUG:甲肽}或安慰剂。最高剂量组减重{RESULT:12%}，安慰剂组减重{RESULT:2%}。")
+    arm = {(r.head.text, r.tail.text) for r in linker.relate(text, ms) if r.type == "arm"}
+    assert arm == {("12%", "甲肽")}
+    text, ms = marked("{DRUG:乙替尼} 组和TPC 组的中位PFS分别为{RESULT:8.5}和{RESULT:2.9}个月。")
+    arm = {(r.head.text, r.tail.text) for r in linker.relate(text, ms) if r.type == "arm"}
+    assert arm == {("8.5", "乙替尼")}
+
+
+def test_a_keyword_list_states_no_treatment():
+    text, ms = marked("{DRUG:甲替尼}治疗{DISEASE:肺癌}有效。\n关键词：{DRUG:乙替尼}；{DISEASE:肝癌}；疗效")
+    treats = {(r.head.text, r.tail.text) for r in Linker(load_relation_rules()).relate(text, ms) if r.type == "treats"}
+    assert treats == {("甲替尼", "肺癌")}
+
+
 def test_baseline_links_results_to_the_nearest_endpoint_before():
     text, ms = marked("{ENDPOINT:ORR}为{RESULT:40%}，{ENDPOINT:DCR}为{RESULT:80%}")
     rels = {(r.type, r.head.text, r.tail.text) for r in cooccurrence_baseline(text, ms)}

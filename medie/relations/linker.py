@@ -16,7 +16,7 @@ import regex
 from ..labels import RELATION_TYPES
 from ..mention import Mention
 from ..rulefiles.relations import Rule
-from ..text.normalize import normalized_text
+from ..text.normalize import folded, normalized_text
 from ..text.sentences import Segments, sentences
 from .relation import Relation
 
@@ -54,6 +54,7 @@ class _Text:
 
     def __init__(self, raw: str, mentions: Iterable[Mention], segments: Segments | None) -> None:
         self.raw = raw
+        self.folded = folded(raw)  # same offsets as raw; what cue patterns search
         self.mentions = sorted(mentions, key=lambda m: (m.start, m.end))
         self.order = {m: i for i, m in enumerate(self.mentions)}
         self.segments = _through_mentions(segments or sentences(raw), self.mentions)
@@ -98,7 +99,7 @@ class Linker:
             return out
         s_start, s_end = doc.segments.bounds(doc.sentence[sent[0]])
         for rule in self.rules_of(rtype, "list"):
-            for cue in rule["pattern"].finditer(doc.raw, s_start, s_end):
+            for cue in rule["pattern"].finditer(doc.folded, s_start, s_end):
                 before = [m for m in sent if m.end <= cue.start() and m.label in labels]
                 after = [m for m in sent if m.start >= cue.end() and m.label == "RESULT"]
                 before = _last_run(doc, before)
@@ -136,23 +137,26 @@ class Linker:
         return None
 
     # ---- arm ------------------------------------------------------------------------------
-    def _groups(self, doc: _Text) -> list[tuple[int, int, str, list[Mention]]]:
-        """Group-name occurrences ``(start, end, name, drugs)``; a definition gives the group its drugs."""
+    def _groups(self, doc: _Text) -> list[tuple[int, int, str, list[Mention] | None]]:
+        """Group-name occurrences ``(start, end, name, drugs)``; a definition gives the group its drugs.
+
+        ``drugs`` is None for a group that is never given a drug and is no control group: its results
+        take the arm they would have without the group name."""
         group_rules, base_rules = self.rules_of("arm", "group"), self.rules_of("arm", "base")
-        spans: list[tuple[int, int]] = [(m.start(), m.end()) for rule in group_rules
-                                        for m in rule["pattern"].finditer(doc.raw)]
+        spans: list[tuple[int, int, bool]] = [(m.start(), m.end(), bool(rule.get("control")))
+                                              for rule in group_rules for m in rule["pattern"].finditer(doc.folded)]
         for m in doc.mentions:  # a drug right before 组 names a group (伊马替尼组)
-            after = _GROUP_AFTER.match(doc.raw, m.end)
+            after = _GROUP_AFTER.match(doc.folded, m.end)
             if m.label == "DRUG" and after:
-                spans.append((m.start, after.end()))
-        found: list[tuple[int, int, str]] = []
-        for start, end in sorted(spans, key=lambda se: (se[0], -se[1])):
+                spans.append((m.start, after.end(), False))
+        found: list[tuple[int, int, str, bool]] = []
+        for start, end, control in sorted(spans, key=lambda se: (se[0], -se[1])):
             if not found or start >= found[-1][1]:
-                found.append((start, end, name_key(doc.raw[start:end])))
+                found.append((start, end, name_key(doc.raw[start:end]), control))
         drugs_of: dict[str, list[Mention]] = {}
         previous: list[Mention] = []
         out = []
-        for i, (start, end, name) in enumerate(found):
+        for i, (start, end, name, control) in enumerate(found):
             k = doc.segments.index(start)
             s_end = doc.segments.bounds(k)[1]
             stop = min([s_end] + [f[0] for f in found[i + 1:] if f[0] >= end])
@@ -167,9 +171,9 @@ class Linker:
                     drugs_of[name] = drugs
                     previous = drugs
             inner = [m for m in doc.by_sentence.get(k, ()) if m.label == "DRUG" and start <= m.start and m.end <= end]
-            out.append((start, end, name, drugs_of.get(name, inner)))
+            out.append((start, end, name, control, inner))
         # a group named before it was defined (results in the title) still gets its drugs
-        return [(s, e, n, drugs_of.get(n, d)) for s, e, n, d in out]
+        return [(s, e, n, drugs_of.get(n, d if d or c else None)) for s, e, n, c, d in out]
 
     def _arm(self, doc: _Text) -> Iterable[Relation]:
         groups = self._groups(doc)
@@ -218,7 +222,7 @@ class Linker:
             return out
         s_start, s_end = doc.segments.bounds(doc.sentence[sent[0]])
         for rule in self.rules_of("arm", "list"):
-            for cue in rule["pattern"].finditer(doc.raw, s_start, s_end):
+            for cue in rule["pattern"].finditer(doc.folded, s_start, s_end):
                 before = [g for g in groups if g[1] <= cue.start()]
                 values = _value_units(doc, _first_run(doc, [m for m in sent if m.start >= cue.end() and m.label == "RESULT"]))
                 names = []

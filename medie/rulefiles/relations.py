@@ -19,7 +19,9 @@ A relation rule line names its relation ``type`` and a ``kind``:
 - ``after`` — a RESULT whose sentence names no ENDPOINT before it takes the ENDPOINT right after it
   when the text between matches ``between`` (``3例出现皮疹``).
 - ``group`` — ``pattern`` finds treatment-group names (``观察组``); the drugs named after a group
-  name in its sentence are that group's arm (``arm``).
+  name in its sentence are that group's arm (``arm``). A group that is never given a drug has no
+  arm when the rule says ``"control": true`` (``对照组``, ``激光组``); otherwise its results take the
+  arm the sentence would give them without the group name (``高剂量组`` of the one study drug).
 - ``base`` — ``pattern`` says a group's treatment adds to the other group's (``在此基础上``).
 - ``join`` — ``pattern`` (in full) is the text between two drugs of one arm (``联合``, ``+``).
 - ``implied`` — for ``phase_of``: a PHASE whose sentence names no drug or trial links the nearest
@@ -54,7 +56,7 @@ RELATION_KINDS = {
     "list": {"pattern"}, "after": {"between"}, "group": {"pattern"}, "base": {"pattern"},
     "join": {"pattern"}, "series": {"pattern"}, "implied": {"sentences"}, "alias": {"pattern"},
 }
-RELATION_OPTIONAL = {"cue": {"before", "after"}}
+RELATION_OPTIONAL = {"cue": {"before", "after"}, "group": {"control"}}
 NEGATION_KINDS = {"cue": {"pattern", "direction", "window"}, "pseudo": {"pattern"}, "terminator": {"pattern"}}
 # a terminator with a direction ends only the scopes of cues of that direction
 NEGATION_OPTIONAL = {"terminator": {"direction"}}
@@ -128,6 +130,8 @@ def _settings(path: Path, lineno: int, rec: dict[str, Any], required: set[str], 
             raise RuleError(path, lineno, "'of' must be 'head' or 'tail'")
         elif key == "scope" and value != "sentence":
             raise RuleError(path, lineno, "'scope' must be 'sentence'")
+        elif key == "control" and not isinstance(value, bool):
+            raise RuleError(path, lineno, "'control' must be true or false")
         elif key == "direction" and value not in ("forward", "backward"):
             raise RuleError(path, lineno, "'direction' must be 'forward' or 'backward'")
         settings[key] = value

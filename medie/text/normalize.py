@@ -127,6 +127,14 @@ def _kind(ch: str) -> int:
     return kind
 
 
+def folded(raw: str) -> str:
+    """``raw`` with every character that normalises to exactly one character replaced by it: the same
+    length, so offsets stay raw offsets (for cue searches over a whole text; ``單組`` → ``单组``)."""
+    for ch in set(raw).difference(_KIND):
+        _kind(ch)
+    return raw.translate(_TRANSLATE)
+
+
 def normalized_text(raw: str) -> str:
     """``normalize(raw).text`` without building the offset map (for short strings such as lexicon forms)."""
     for ch in set(raw).difference(_KIND):

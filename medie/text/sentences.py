@@ -3,13 +3,14 @@
 A sentence ends after ``。！？!?`` (and any closing quotes or brackets), after a half-width ``.``
 followed by a Chinese character or by a space and an upper-case letter or Chinese character (not a
 decimal point), at a line break after sentence-final punctuation, and at the line break that ends
-a heading (a line with no punctuation at all). Other line breaks, blank lines included, are layout
-noise. Clauses also end at ``，,；;`` (a comma between digits is a thousands separator).
+a heading (a line with no punctuation at all). A table row is one sentence (GUIDELINES 60): a line
+with two or more ``|`` cell separators does not end inside, and a line ending in ``|`` ends there.
+Other line breaks, blank lines included, are layout noise. Clauses also end at ``，,；;`` (a comma between digits is a thousands separator).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 import regex
@@ -26,6 +27,7 @@ def _is_cjk(ch: str) -> bool:
 
 def _ends(raw: str, clauses: bool) -> list[int]:
     n, out = len(raw), []
+    rows: list[tuple[int, int]] = []  # (start, end) of one-line table rows
     line_start = 0
     for m in _CANDIDATES.finditer(raw):
         i, ch = m.start(), m.group()
@@ -43,12 +45,23 @@ def _ends(raw: str, clauses: bool) -> list[int]:
             line = raw[line_start:i]
             if line.strip():
                 last = line.rstrip(" \t\u3000\r")
-                if last[-1] in FINAL or _PUNCT.isdisjoint(line):
+                if last[-1] in FINAL or last[-1] == "|" or _PUNCT.isdisjoint(line):
                     out.append(i)
+                if line.count("|") >= 2:
+                    rows.append((line_start, i))
             line_start = i + 1
         elif clauses and not (ch == "," and i and i + 1 < n and raw[i - 1].isdigit() and raw[i + 1].isdigit()):
             out.append(i + 1)
+    if rows and not clauses:
+        starts = [start for start, _ in rows]
+        out = [e for e in out if not _inside(rows, starts, e)]
     return out
+
+
+def _inside(rows: list[tuple[int, int]], starts: list[int], offset: int) -> bool:
+    """True when ``offset`` lies strictly inside one of ``rows`` (sorted, not overlapping)."""
+    k = bisect_left(starts, offset) - 1
+    return k >= 0 and offset < rows[k][1]
 
 
 @dataclass(frozen=True)
