@@ -10,7 +10,7 @@ from contextlib import ExitStack, closing, nullcontext
 from pathlib import Path
 from typing import Iterator, TextIO
 
-from .text.textio import TextDecodeError, TextFile, atomic_writer, decode, open_text, read_text, text_files, write_text_atomic
+from .text.textio import TextDecodeError, TextFile, atomic_writer, decode, open_text, text_files, write_text_atomic
 
 PROGRESS_MIN_FILES = 5
 DEFAULT_FOLDS = 5
@@ -273,7 +273,6 @@ def _evaluate_relations(args: argparse.Namespace) -> int:
     from .corpus import load_documents
     from .corpus.crossval import assign_folds
     from .corpus.evaluate_relations import score_negation, score_relations
-    from .corpus.evaluate import read_predictions
     from .mention import Mention
     from .relations.linker import cooccurrence_baseline
 
@@ -509,9 +508,15 @@ def cmd_rules(args: argparse.Namespace) -> int:
     if args.action == "check" and args.article:
         raise UsageError("medie rules check takes no article")
     if args.action == "check":
+        from .relations.examples import negation_example_failures, relation_example_failures
+        from .rulefiles.relations import load_negation_rules, load_relation_rules
+
         result = check_rules()
+        relation_rules, negation_rules = load_relation_rules(), load_negation_rules()
+        result.failures += relation_example_failures(relation_rules) + negation_example_failures(negation_rules)
         print(f"lexicons: {result.lexicon_entries} surface forms in {result.lexicon_files} files; "
-              f"{result.patterns} span patterns; {result.context_rules} context rules")
+              f"{result.patterns} span patterns; {result.context_rules} context rules; "
+              f"{len(relation_rules)} relation and {len(negation_rules)} negation rules")
         for failure in result.failures:
             print(f"FAIL {failure}")
         for warning in result.warnings:

@@ -15,10 +15,11 @@ from medie.corpus.gold import CorpusError, check_relations, check_spans
 from medie.corpus import load_documents
 from medie.labels import MAP_KEY, RELATION_TYPES, TEXT_KEY
 from medie.mention import Mention, doc_mentions
+from medie.relations.examples import marked, negation_example_failures, relation_example_failures
 from medie.relations.linker import Linker, cooccurrence_baseline
 from medie.relations.negation import NegationDetector
 from medie.rulefiles import RuleError
-from medie.rulefiles.relations import (load_negation_rules, load_relation_rules, parse_example,
+from medie.rulefiles.relations import (load_negation_rules, load_relation_rules,
                                        read_negation_rules, read_relation_rules)
 from medie.text.sentences import clauses, sentences
 
@@ -26,37 +27,23 @@ ARTICLE = ("在III期ORIENT-11研究中，信迪利单抗联合化疗治疗非�
            "信迪利单抗组的ORR为51.9%，中位PFS为8.9个月。治疗期间未出现细胞因子释放综合征。")
 
 
-def marked(example: str) -> tuple[str, list[Mention]]:
-    text, marks = parse_example(example)
-    return text, [Mention(s, e, lab, text[s:e]) for s, e, lab in marks]
-
-
 # ---- rule data ------------------------------------------------------------------------------
 def test_every_relation_rule_example_behaves_as_written():
     rules = load_relation_rules()
-    linker = Linker(rules)
     assert {r.type for r in rules} == set(RELATION_TYPES)
-    for rule in rules:
-        heads, tails = RELATION_TYPES[rule.type]
-        for kind in ("linked", "unlinked"):
-            for ex in rule.examples[kind]:
-                text, ms = marked(ex)
-                head = next(m for m in ms if m.label in heads)
-                tail = next(m for m in ms if m.label in tails and m is not head)
-                got = any(r.type == rule.type and r.head == head and r.tail == tail for r in linker.relate(text, ms))
-                assert got == (kind == "linked"), f"{rule.where} {rule.name}: {kind} {ex}"
+    assert relation_example_failures(rules) == []
 
 
 def test_every_negation_rule_example_behaves_as_written():
-    rules = load_negation_rules()
-    detector = NegationDetector(rules)
-    for rule in rules:
-        for kind in ("negated", "affirmed"):
-            for ex in rule.examples[kind]:
-                text, ms = marked(ex)
-                first = next(m for m in ms if m.label in ("ENDPOINT", "DISEASE"))
-                assert ((first.start, first.end) in detector.negated(text, ms)) == (kind == "negated"), \
-                    f"{rule.where} {rule.name}: {kind} {ex}"
+    assert negation_example_failures(load_negation_rules()) == []
+
+
+def test_a_wrong_example_is_reported_with_its_rule(tmp_path):
+    path = tmp_path / "relations.jsonl"
+    path.write_text('{"name": "bad", "type": "treats", "kind": "pairs", "scope": "sentence", '
+                    '"examples": {"unlinked": ["{DRUG:甲替尼}治疗{DISEASE:肺癌}"]}}\n', encoding="utf-8")
+    failures = relation_example_failures(load_relation_rules(path))
+    assert len(failures) == 1 and f"{path}:1 bad" in failures[0] and "is linked" in failures[0]
 
 
 @pytest.mark.parametrize("line, problem", [
@@ -264,6 +251,19 @@ def test_a_name_broken_over_two_lines_keeps_its_sentence_together():
     links = {(r.type, r.head.text, r.tail.text) for r in Linker(load_relation_rules()).relate(text, ms + [disease])}
     assert ("treats", "甲替尼", disease.text) in links
     assert len(list(sentences(text))) == 2  # without the mention the line break is a cut
+
+
+def test_results_after_a_sentence_about_one_drug_take_it_as_their_arm():
+    text, ms = marked("{DRUG:乙替尼}和{DRUG:丙单抗}均已获批。{DRUG:甲仑赛}在受试者中安全性良好。疗效方面，多数受试者{ENDPOINT:评分}改善。"
+                      "其中{RESULT:50%}受试者{ENDPOINT:视力}改善。")
+    arm = {(r.head.text, r.tail.text) for r in Linker(load_relation_rules()).relate(text, ms) if r.type == "arm"}
+    assert arm == {("50%", "甲仑赛")}
+
+
+def test_a_count_and_its_share_measure_the_event_after_them():
+    text, ms = marked("{ENDPOINT:总有效率}为{RESULT:62%};{RESULT:11例}({RESULT:45%})患儿在支持期间出现{ENDPOINT:并发症}")
+    measures = {(r.head.text, r.tail.text) for r in Linker(load_relation_rules()).relate(text, ms) if r.type == "measures"}
+    assert measures == {("62%", "总有效率"), ("11例", "并发症"), ("45%", "并发症")}
 
 
 def test_a_table_row_is_one_sentence():

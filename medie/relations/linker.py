@@ -128,11 +128,15 @@ class Linker:
     @staticmethod
     def _endpoint_after(doc: _Text, sent: list[Mention], i: int, after_rules: list[Rule]) -> Mention | None:
         """The ENDPOINT right after the RESULT ``sent[i]`` when the words between fit an ``after`` rule."""
+        start = sent[i]
         for e in sent[i + 1:]:
             if e.label == "RESULT":
+                if _SPACE.sub("", doc.between(start, e)) in _OPEN:
+                    start = e  # the share in brackets after a count (11例(45.8%)出现X)
+                    continue
                 return None
             if e.label == "ENDPOINT":
-                gap = _SPACE.sub("", doc.between(sent[i], e))
+                gap = _SPACE.sub("", doc.between(start, e)).lstrip(_CLOSE)
                 return e if any(r["between"].fullmatch(gap) for r in after_rules) else None
         return None
 
@@ -212,9 +216,13 @@ class Linker:
                         yield Relation("arm", m, tail)
             if names_drug or in_sentence:
                 distinct = {tuple(a) for a in arms_here}
-                carried = (k, arms_here[0]) if len(distinct) == 1 and not in_sentence else None
-            elif carried and arms_here and all(a is carried[1] for a in arms_here):
-                carried = (k, carried[1])  # a run of such sentences keeps the arm
+                named = [d for d in sent if d.label == "DRUG"]
+                if not arms_here and not in_sentence and len({_concept(d) for d in named}) == 1:
+                    carried = (k, named[:1])  # a sentence about one drug, its results to follow
+                else:
+                    carried = (k, arms_here[0]) if len(distinct) == 1 and not in_sentence else None
+            elif carried and all(a is carried[1] for a in arms_here):
+                carried = (k, carried[1])  # a run of such sentences keeps the arm, and so does one with no result
 
     def _respective_groups(self, doc: _Text, sent: list[Mention], groups) -> dict[Mention, list[Mention]]:
         out: dict[Mention, list[Mention]] = {}
