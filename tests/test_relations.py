@@ -266,6 +266,23 @@ def test_a_count_and_its_share_measure_the_event_after_them():
     assert measures == {("62%", "总有效率"), ("11例", "并发症"), ("45%", "并发症")}
 
 
+def test_a_wrapped_line_without_punctuation_is_no_heading():
+    body = ["这是一段从版式文件中提取出来的正文内容，每一行的宽度大致相同，直到段落结束为止。"] * 8
+    wrapped = "甲公司宣布其在研药物乙单抗联合丙药物一线治疗晚期丁癌症的申请已经获得受理"
+    text = "新药获批\n" + "\n".join(body[:4] + [wrapped] + body[4:]) + "\n"
+    got = [text[a:b].strip() for a, b in sentences(text)]
+    assert got[0] == "新药获批"  # a short line with no punctuation is a heading
+    assert any(g.startswith(wrapped) for g in got)  # the wide one runs on into the next line
+    assert wrapped not in got
+
+
+def test_a_phase_about_the_article_drug_reaches_it_further_back():
+    text, ms = marked("{DRUG:甲肽注射液}的上市申请获受理。该产品每周给药一次。其可降低体重。"
+                      "本次申请基于一项{PHASE:III期}试验。{DRUG:甲肽注射液}的安全性良好。")
+    phase = {(r.head.text, r.tail.start) for r in Linker(load_relation_rules()).relate(text, ms) if r.type == "phase_of"}
+    assert phase == {("III期", 0)}
+
+
 def test_a_table_row_is_one_sentence():
     text = "序号 | 药品 | 说明 |\n1 | 甲替尼片 | 本品为新药。 | 用于肺癌。 |\n|\n二线 |\n乙药，用于肝癌 |\n丙药 |\n"
     got = [text[a:b].strip() for a, b in sentences(text)]

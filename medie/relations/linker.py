@@ -249,6 +249,8 @@ class Linker:
         implied = self.rules_of("phase_of", "implied")
         reach = max((r["sentences"] for r in implied), default=-1)
         in_sentence = bool(self.rules_of("phase_of", "pairs"))  # the phase_in_sentence rule switches this on
+        drugs = [m for m in doc.mentions if m.label == "DRUG"]
+        study = _study_drug(drugs)
         for k in sorted(doc.by_sentence):
             sent = doc.by_sentence[k]
             for m in sent:
@@ -259,6 +261,8 @@ class Linker:
                 if not named and reach >= 0:
                     earlier = [d for j in range(max(0, k - reach), k + 1) for d in doc.by_sentence.get(j, ())
                                if d.label == "DRUG" and d.end <= m.start]
+                    if not earlier and study is not None:  # the article's one drug, named further back
+                        earlier = [d for d in drugs if d.end <= m.start and _concept(d) == _concept(study)]
                     tails = earlier[-1:]
                 for t in tails:
                     yield Relation("phase_of", m, t)

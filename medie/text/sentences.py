@@ -3,7 +3,8 @@
 A sentence ends after ``。！？!?`` (and any closing quotes or brackets), after a half-width ``.``
 followed by a Chinese character or by a space and an upper-case letter or Chinese character (not a
 decimal point), at a line break after sentence-final punctuation, and at the line break that ends
-a heading (a line with no punctuation at all). A table row is one sentence (GUIDELINES 60): a line
+a heading (a line with no punctuation at all, unless it is nearly as wide as the text's wrapped
+lines: then it is a line of wrapped PDF text, GUIDELINES 61). A table row is one sentence (GUIDELINES 60): a line
 with two or more ``|`` cell separators does not end inside, and a line ending in ``|`` ends there.
 Other line breaks, blank lines included, are layout noise. Clauses also end at ``，,；;`` (a comma between digits is a thousands separator).
 """
@@ -25,9 +26,23 @@ def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
+def _width(line: str) -> int:
+    return sum(2 if _is_cjk(ch) else 1 for ch in line.strip())
+
+
+def _wrap_width(raw: str) -> int | None:
+    """The width at which a PDF's text was wrapped: the 80th-percentile display width of its lines
+    (None for texts of fewer than eight non-blank lines, where no width can be told)."""
+    widths = sorted(w for w in map(_width, raw.split("\n")) if w)
+    if len(widths) < 8:
+        return None
+    return widths[int(0.8 * (len(widths) - 1))]
+
+
 def _ends(raw: str, clauses: bool) -> list[int]:
     n, out = len(raw), []
     rows: list[tuple[int, int]] = []  # (start, end) of one-line table rows
+    wrap = _wrap_width(raw) if "\n" in raw else None
     line_start = 0
     for m in _CANDIDATES.finditer(raw):
         i, ch = m.start(), m.group()
@@ -45,7 +60,8 @@ def _ends(raw: str, clauses: bool) -> list[int]:
             line = raw[line_start:i]
             if line.strip():
                 last = line.rstrip(" \t\u3000\r")
-                if last[-1] in FINAL or last[-1] == "|" or _PUNCT.isdisjoint(line):
+                heading = _PUNCT.isdisjoint(line) and not (wrap and wrap >= 40 and _width(line) >= 0.85 * wrap)
+                if last[-1] in FINAL or last[-1] == "|" or heading:
                     out.append(i)
                 if line.count("|") >= 2:
                     rows.append((line_start, i))
