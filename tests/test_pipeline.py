@@ -210,3 +210,10 @@ def test_english_gloss_and_abbreviation_take_the_label_of_the_name(rules):
     assert ("disease control rate", "ENDPOINT") in got
     got = found(rules, "纳入短暂性脑缺血发作(transient ischemic attack,TIA)患者,TIA后随访。")
     assert ("transient ischemic attack", "DISEASE") in got and ("TIA", "DISEASE") in got
+
+
+def test_pharmacokinetic_parameters_rates_and_scale_scores_are_endpoints(rules):
+    got = found(rules, "单次给药后，甲药的Cmax为12.3 ng/mL，tmax为1.5 h，AUC0-t为88.0 h·ng/mL。")
+    assert {("Cmax", "ENDPOINT"), ("tmax", "ENDPOINT"), ("AUC0-t", "ENDPOINT")} <= set(got)
+    got = found(rules, "停药与较低的主要分子学反应率相关，其HBsAg清除率仍低，两组ADAS-Cog评分均下降。")
+    assert {("主要分子学反应率", "ENDPOINT"), ("HBsAg清除率", "ENDPOINT"), ("ADAS-Cog评分", "ENDPOINT")} <= set(got)
