@@ -310,14 +310,25 @@ def _evaluate_relations(args: argparse.Namespace) -> int:
             given_negated[d.id] = [dict(s, attrs={"negated": True} if (s["start"], s["end"]) in found else {})
                                    for s in d.spans]
         results["negation_given_gold_spans"] = score_negation(gold_spans, given_negated)
+        title = "relation rules (no trained part: each fold is scored with the same rules)"
         if args.cv:
+            from .corpus.train import read_config, source_tag, train
+
             fold_of = assign_folds([d.id for d in docs], args.folds)
-            results["folds"] = {}
+            results["folds"], held_out = {}, {}
             for k in sorted(set(fold_of.values())):
                 part = {i: gold[i] for i in gold if fold_of[i] == k}
                 results["folds"][k] = score_relations(
                     part, {d.id: [r.to_dict() for r in linker.relate(d.text, given(d))] for d in docs if d.id in part})["micro"]
-        title = "relation rules (no trained part: each fold is scored with the same rules)"
+                # end to end with the mentions of a pipeline whose trained parts and corpus lexicon never saw the fold
+                fold_nlp = train([d for d in docs if d.id not in part], read_config(args.config),
+                                 [source_tag(i) for i in part], pipeline=args.pipeline)
+                held_out.update({d.id: analyze(d.text, fold_nlp) for d in docs if d.id in part})
+            cv_spans = {k: [m.to_dict() for m in a.mentions] for k, a in held_out.items()}
+            results["end_to_end_cv/rules"] = score_relations(
+                gold, {k: [r.to_dict() for r in a.relations] for k, a in held_out.items()}, cv_spans)
+            results["negation_cv"] = score_negation(gold_spans, cv_spans)
+            title += "; end_to_end_cv: mentions of pipelines trained without each fold"
     print(title)
     for name, rep in results.items():
         if name.startswith("negation") or name == "folds":
@@ -327,10 +338,11 @@ def _evaluate_relations(args: argparse.Namespace) -> int:
             print(f"  {rtype:10} P {v['precision']:.3f} R {v['recall']:.3f} F1 {v['f1']:.3f}  gold {v['n_gold']:4d} pred {v['n_pred']:4d}")
     for k, v in results.get("folds", {}).items():
         print(f"fold {k}: given gold spans micro F1 {v['f1']:.3f} (gold {v['n_gold']})")
-    for name in ("negation_given_gold_spans", "negation"):
+    for name in ("negation_given_gold_spans", "negation", "negation_cv"):
         if name in results:
             neg = results[name]
-            where = "given gold spans" if name.endswith("spans") else "end to end, over matched spans"
+            where = {"negation_given_gold_spans": "given gold spans", "negation": "end to end, over matched spans",
+                     "negation_cv": "end to end in the folds, over matched spans"}[name]
             print(f"negated ({where}): P {neg['precision']:.3f} R {neg['recall']:.3f} "
                   f"(gold {neg['n_gold']}, predicted {neg['n_pred']})")
     if args.json:

@@ -362,3 +362,14 @@ def test_negation_shortcut_changes_nothing_on_the_corpus(corpus_dir):
         doc = nlp.make_doc(d.text)
         normalized = (doc.user_data[TEXT_KEY], *doc.user_data[MAP_KEY])
         assert sieved.negated(d.text, ms, normalized=normalized) == plain.negated(d.text, ms), d.id
+
+
+def test_evaluate_relations_in_folds_scores_end_to_end_with_held_out_pipelines(corpus_dir, tmp_path, capsys):
+    out = tmp_path / "rel.json"
+    assert main(["evaluate", "--relations", "--cv", "--folds", "2", "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "end_to_end_cv/rules: micro" in printed and "fold 1: given gold spans" in printed
+    got = json.loads(out.read_text(encoding="utf-8"))
+    cv, given = got["end_to_end_cv/rules"]["micro"], got["given_gold_spans/rules"]["micro"]
+    assert 0.5 < cv["f1"] < given["f1"]  # the pipeline's own mentions lose links that gold spans give
+    assert set(got["end_to_end_cv/rules"]["types"]) == set(RELATION_TYPES)
