@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
+
 import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from medie.components.candidates import cuts_latin_word
 from medie.components.lexicon_matcher import LexiconMatcher, _case_insensitive
-from medie.rulefiles.lexicon import LexiconEntry
+from medie.rulefiles import rules_dir
+from medie.rulefiles.lexicon import LexiconEntry, load_lexicons
 
 FORMS = [("肝细胞生长因子", "TARGET"), ("肝细胞生长因子受体", "TARGET"), ("肝细胞癌", "DISEASE"),
          ("泽布替尼", "DRUG"), ("布替", "DRUG"), ("zanubrutinib", "DRUG"), ("CD19", "TARGET"), ("CD1", "TARGET")]
@@ -44,3 +47,56 @@ def test_a_form_at_the_end_of_the_text_is_found_when_a_longer_form_shares_its_st
 def test_matches_the_reference_on_random_text(pieces):
     text = "".join(pieces)
     assert run(text) == reference(text)
+
+
+# ---- the cache of built matchers -------------------------------------------------------------
+CACHE_TEXT = "患者接受泽布替尼和帕博利珠单抗治疗肝细胞癌，CD19阳性，ORR为40%。"
+
+
+def hits(matcher: LexiconMatcher, text: str = CACHE_TEXT) -> list[tuple[int, int, str]]:
+    doc = matcher(spacy.blank("zh").make_doc(text))
+    return [(s.start_char, s.end_char, s.label_, s.kb_id_, s.id_) for s in doc.spans["medie_candidates"]]
+
+
+def test_a_cached_matcher_matches_and_holds_what_a_fresh_build_does(tmp_path, monkeypatch):
+    monkeypatch.setenv("MEDIE_CACHE", str(tmp_path))
+    fresh = LexiconMatcher("lex", load_lexicons())
+    built = LexiconMatcher.from_rules("lex")  # builds and stores
+    assert len(list((tmp_path / "lexicon").iterdir())) == 1
+    cached = LexiconMatcher.from_rules("lex")  # reads it back
+    assert hits(cached) == hits(built) == hits(fresh) and hits(fresh)
+    assert cached.entries == fresh.entries
+    excluded = LexiconMatcher.from_rules("lex", ["general"])  # another lexicon, another entry
+    assert len(list((tmp_path / "lexicon").iterdir())) == 2 and len(excluded.entries) < len(fresh.entries)
+
+
+def test_a_damaged_cache_entry_is_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setenv("MEDIE_CACHE", str(tmp_path))
+    expected = hits(LexiconMatcher.from_rules("lex"))
+    (entry,) = (tmp_path / "lexicon").iterdir()
+    entry.write_bytes(b"not a pickle")
+    assert hits(LexiconMatcher.from_rules("lex")) == expected
+    assert entry.read_bytes() != b"not a pickle"  # replaced by a good one
+
+
+def test_an_edited_lexicon_is_not_served_from_the_cache(tmp_path, monkeypatch):
+    rules = tmp_path / "rules"
+    shutil.copytree(rules_dir(), rules)
+    monkeypatch.setenv("MEDIE_RULES", str(rules))
+    monkeypatch.setenv("MEDIE_CACHE", str(tmp_path / "cache"))
+    text = "患者接受奇特新名药治疗。"
+    assert [h for h in hits(LexiconMatcher.from_rules("lex"), text) if h[2] == "DRUG"] == []
+    with (rules / "lexicon" / "drugs.tsv").open("a", encoding="utf-8") as fh:
+        fh.write("奇特新名药\tDRUG\t奇特新名药\t\tgeneral\n")
+    assert [h[2] for h in hits(LexiconMatcher.from_rules("lex"), text)] == ["DRUG"]
+
+
+def test_no_cache_when_it_is_off_or_cannot_be_written(tmp_path, monkeypatch):
+    monkeypatch.setenv("MEDIE_CACHE", "off")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert hits(LexiconMatcher.from_rules("lex"))
+    assert not (tmp_path / "xdg").exists()
+    blocked = tmp_path / "a-file"
+    blocked.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("MEDIE_CACHE", str(blocked))  # a file, so no folder can be made under it
+    assert hits(LexiconMatcher.from_rules("lex"))

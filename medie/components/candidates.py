@@ -9,7 +9,14 @@ from spacy.tokens import Doc, Span
 
 from ..labels import CANDIDATES
 
-__all__ = ["CANDIDATES", "Automaton", "candidates", "cuts_latin_word"]
+__all__ = ["CANDIDATES", "Automaton", "ahocorasick_version", "candidates", "cuts_latin_word"]
+
+
+def ahocorasick_version() -> str:
+    """The installed pyahocorasick (a built automaton is only read back by the version that wrote it)."""
+    from importlib.metadata import version
+
+    return version("pyahocorasick")
 
 
 def candidates(doc: Doc) -> list[Span]:
@@ -35,21 +42,22 @@ class Automaton:
 
     def __init__(self) -> None:
         self._automaton = ahocorasick.Automaton()
-        self._forms: set[str] = set()
 
     def add(self, form: str, value: Any) -> None:
-        if form not in self._forms:  # the first entry of a form wins
-            self._forms.add(form)
+        if form not in self._automaton:  # the first entry of a form wins
             self._automaton.add_word(form, (len(form), value))
 
     def finish(self) -> None:
-        if self._forms:
+        if len(self._automaton):
             self._automaton.make_automaton()
+
+    def __len__(self) -> int:
+        return len(self._automaton)
 
     def longest(self, text: str) -> dict[int, tuple[int, Any]]:
         """For each start offset with a match: (length, value) of the longest form starting there."""
         best: dict[int, tuple[int, Any]] = {}
-        if not self._forms:
+        if not len(self._automaton):
             return best
         for end, (length, value) in self._automaton.iter(text):
             start = end - length + 1

@@ -8,18 +8,26 @@ the same lexicon.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import pickle
 from pathlib import Path
 from typing import Iterable
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..cache import cache_enabled, read_entry, write_entry
 from ..labels import CODES_KEY
 from ..mention import doc_text
-from ..rulefiles.lexicon import LexiconEntry, load_lexicons
-from ..text.normalize import normalized_text
-from .candidates import Automaton, candidates, cuts_latin_word
+from ..rulefiles.lexicon import LexiconEntry, lexicon_files, load_lexicons
+from ..text.normalize import T2S_FILE, normalized_text
+from ..rulefiles import lexicon as lexicon_module
+from ..text import normalize as normalize_module
+from . import candidates as candidates_module
+from .candidates import Automaton, ahocorasick_version, candidates, cuts_latin_word
+
+CACHE_FORMAT = 1  # raise when what the cache holds changes
 
 
 def _case_insensitive(form: str) -> bool:
@@ -29,7 +37,21 @@ def _case_insensitive(form: str) -> bool:
 
 @Language.factory("medie_lexicon", default_config={"exclude_sources": []})
 def make_lexicon_matcher(nlp: Language, name: str, exclude_sources: list[str]) -> "LexiconMatcher":
-    return LexiconMatcher(name, load_lexicons(exclude_sources=exclude_sources))
+    return LexiconMatcher.from_rules(name, exclude_sources)
+
+
+def _cache_key(paths: list[Path], exclude_sources: Iterable[str]) -> str:
+    """A name for the built matcher: a hash of every lexicon file (path and bytes), the exclusions,
+    the normalisation table and the code that reads, normalises and indexes the forms."""
+    digest = hashlib.sha256(f"{CACHE_FORMAT}\0{ahocorasick_version()}".encode())
+    digest.update(T2S_FILE.read_bytes())
+    for module in (__file__, normalize_module.__file__, lexicon_module.__file__, candidates_module.__file__):
+        digest.update(Path(module).read_bytes())
+    for path in paths:
+        digest.update(f"\0{path}\0".encode())
+        digest.update(path.read_bytes())
+    digest.update(json.dumps(sorted(set(exclude_sources)), ensure_ascii=False).encode())
+    return digest.hexdigest()[:32] + ".pickle"
 
 
 class LexiconMatcher:
@@ -37,8 +59,43 @@ class LexiconMatcher:
 
     def __init__(self, name: str, entries: Iterable[LexiconEntry]) -> None:
         self.name = name
-        self.entries = list(entries)
+        self._entries: list[LexiconEntry] | None = list(entries)
+        self._entry_bytes = b""
         self._build()
+
+    @classmethod
+    def from_rules(cls, name: str, exclude_sources: Iterable[str] = ()) -> "LexiconMatcher":
+        """The matcher of the rule lexicons, from the cache when it was built from these same files."""
+        exclude_sources = list(exclude_sources)
+        if not cache_enabled():
+            return cls(name, load_lexicons(exclude_sources=exclude_sources))
+        paths = lexicon_files()
+        key = _cache_key(paths, exclude_sources)
+        cached = read_entry("lexicon", key)
+        if cached is not None:
+            try:
+                exact, folded, entry_bytes = pickle.loads(cached)
+            except Exception:  # a damaged entry is rebuilt and replaced below
+                pass
+            else:
+                self = cls.__new__(cls)
+                self.name, self.exact, self.folded = name, exact, folded
+                self._entries, self._entry_bytes = None, entry_bytes
+                return self
+        self = cls(name, load_lexicons(paths, exclude_sources=exclude_sources))
+        write_entry("lexicon", key, pickle.dumps((self.exact, self.folded, self._rows_bytes()), protocol=5))
+        return self
+
+    @property
+    def entries(self) -> list[LexiconEntry]:
+        """The entries the matcher was built from (read from the cache entry when first asked for)."""
+        if self._entries is None:
+            self._entries = [LexiconEntry(*row) for row in pickle.loads(self._entry_bytes)]
+        return self._entries
+
+    def _rows_bytes(self) -> bytes:
+        return pickle.dumps([(e.form, e.label, e.canonical, e.sources, e.path, e.line, e.codes) for e in self.entries],
+                            protocol=5)
 
     def _build(self) -> None:
         self.exact, self.folded = Automaton(), Automaton()
@@ -89,7 +146,7 @@ class LexiconMatcher:
         if not file.exists():
             raise FileNotFoundError(f"lexicon snapshot missing: {file}")
         rows = json.loads(file.read_text(encoding="utf-8"))
-        self.entries = [LexiconEntry(f, lab, can, tuple(src), p, line, tuple(codes[0]) if codes else ())
-                        for f, lab, can, src, p, line, *codes in rows]
+        self._entries = [LexiconEntry(f, lab, can, tuple(src), p, line, tuple(codes[0]) if codes else ())
+                         for f, lab, can, src, p, line, *codes in rows]
         self._build()
         return self

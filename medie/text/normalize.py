@@ -36,10 +36,13 @@ _PINYIN_GLOSS = regex.compile(rf"(?<=\p{{Han}})\((?=[a-zü{_TONED}]{{1,6}}\))[a-
 _WIDE_PUNCT = frozenset("“”‘’…—·")
 
 
+T2S_FILE = resources.files(__package__) / "data" / "t2s.tsv"
+
+
 def _read_t2s() -> dict[int, str]:
     """The Traditional → Simplified table: ``traditional<TAB>simplified`` lines, one character each."""
     table: dict[int, str] = {}
-    text = (resources.files(__package__) / "data" / "t2s.tsv").read_text(encoding="utf-8")
+    text = T2S_FILE.read_text(encoding="utf-8")
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line or line.startswith("#"):
             continue

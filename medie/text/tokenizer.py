@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import shutil
 from pathlib import Path
 from typing import Iterable
@@ -27,6 +26,7 @@ import srsly
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from ..cache import cache_dir
 from ..labels import MAP_KEY, RAW_KEY, TEXT_KEY
 from .normalize import normalize
 from .textio import check_encodable
@@ -62,15 +62,6 @@ def _roman_chunks(raw: str, src: tuple[int, ...], start: int, end: int, text: st
             cuts.append(i)
     cuts.append(end)
     return [text[x:y] for x, y in zip(cuts, cuts[1:])]
-
-
-def cache_dir() -> Path:
-    """Where medie keeps built models: ``$MEDIE_CACHE`` or the user cache directory."""
-    env = os.environ.get("MEDIE_CACHE")
-    if env:
-        return Path(env).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "medie"
 
 
 def pkuseg_model_dir() -> Path:
