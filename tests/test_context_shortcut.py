@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import spacy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -45,3 +46,27 @@ PIECES = ["见https://x.org/a?q=%E6%91%A9", "缓解率为85%", "ORR", "，", "ww
 def test_same_candidates_on_random_texts(rules_nlp, pieces):
     text = "".join(pieces)
     assert _candidates(rules_nlp, text, True) == _candidates(rules_nlp, text, False)
+
+
+spans = st.lists(st.tuples(st.integers(0, 30), st.integers(1, 8), st.sampled_from(["RESULT", "DRUG"])), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(spans, spans)
+def test_pieces_of_dropped_candidates_are_found_as_a_plain_scan_finds_them(dropped, kept):
+    from spacy.tokens import Span
+
+    from medie.components.context import _Dropped
+
+    doc = spacy.blank("zh").make_doc("药" * 40)
+    make = lambda items: [Span(doc, s, s + n, label=lab) for s, n, lab in items]  # noqa: E731
+    index = _Dropped(make(dropped))
+    for span in make(kept):
+        plain = any(d.label_ == span.label_ and d.start_char <= span.start_char and span.end_char <= d.end_char
+                    and (d.start_char, d.end_char) != (span.start_char, span.end_char) for d in make(dropped))
+        assert index.contains(span) == plain
+
+
+def test_the_rest_of_a_dropped_range_goes_with_it(rules_nlp):
+    got = {(m.text, m.label) for m in medie.extract("该肿瘤约占颅内肿瘤的20%～30%，多见于成人。", rules_nlp)}
+    assert not any(label == "RESULT" for _, label in got)

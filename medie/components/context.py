@@ -6,6 +6,7 @@ or relabel that matches decides, extend rules grow the candidate and do not stop
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from pathlib import Path
 from typing import Iterable
 
@@ -40,7 +41,7 @@ class ContextFilter:
                 self.by_label.setdefault(label, []).append(rule)
 
     def __call__(self, doc: Doc) -> Doc:
-        text, kept = doc_text(doc), []
+        text, kept, dropped = doc_text(doc), [], []
         # rules whose anchor-free pattern occurs nowhere in this document cannot match any candidate
         absent = {id(rule) for rule in self.slice_free if rule.absent_from(text)}
         for span in candidates(doc):
@@ -56,9 +57,14 @@ class ContextFilter:
                 if rule.action.startswith("relabel:"):
                     kept.append(Span(doc, span.start, span.end, label=rule.action[8:], kb_id=span.kb_id,
                                      span_id=f"{span.id_}+context:{rule.name}"))
+                else:
+                    dropped.append(span)
                 break
             else:
                 kept.append(span)
+        if dropped:  # a piece of a dropped expression goes with it (30% of a dropped 20%～30%)
+            inside = _Dropped(dropped)
+            kept = [span for span in kept if not inside.contains(span)]
         doc.spans[CANDIDATES] = kept
         return doc
 
@@ -78,3 +84,34 @@ class ContextFilter:
         self.path = Path(path) / "context.jsonl"
         self._set_rules(load_context_rules(self.path))
         return self
+
+
+
+class _Dropped:
+    """The dropped candidates of each label, to tell in O(log n) whether one strictly contains a span."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        by_label: dict[str, list[tuple[int, int]]] = {}
+        for d in spans:
+            by_label.setdefault(d.label_, []).append((d.start_char, d.end_char))
+        self._starts: dict[str, list[int]] = {}
+        self._reach: dict[str, list[int]] = {}  # the furthest end among the first i dropped (by start)
+        self._same_start: dict[tuple[str, int], int] = {}
+        for label, items in by_label.items():
+            items.sort()
+            reach, furthest = [], -1
+            for start, end in items:
+                furthest = max(furthest, end)
+                reach.append(furthest)
+                key = (label, start)
+                self._same_start[key] = max(self._same_start.get(key, -1), end)
+            self._starts[label], self._reach[label] = [start for start, _ in items], reach
+
+    def contains(self, span: Span) -> bool:
+        starts = self._starts.get(span.label_)
+        if not starts:
+            return False
+        before = bisect_left(starts, span.start_char)  # dropped candidates that start earlier
+        if before and self._reach[span.label_][before - 1] >= span.end_char:
+            return True
+        return self._same_start.get((span.label_, span.start_char), -1) > span.end_char
