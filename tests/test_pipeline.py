@@ -217,3 +217,12 @@ def test_pharmacokinetic_parameters_rates_and_scale_scores_are_endpoints(rules):
     assert {("Cmax", "ENDPOINT"), ("tmax", "ENDPOINT"), ("AUC0-t", "ENDPOINT")} <= set(got)
     got = found(rules, "停药与较低的主要分子学反应率相关，其HBsAg清除率仍低，两组ADAS-Cog评分均下降。")
     assert {("主要分子学反应率", "ENDPOINT"), ("HBsAg清除率", "ENDPOINT"), ("ADAS-Cog评分", "ENDPOINT")} <= set(got)
+
+
+def test_values_listed_after_an_assay_figure_and_subgroup_shares_are_not_results(rules):
+    got = found(rules, "三种成分的平均回收率分别为98.2%、101.5%、99.0%，日内RSD分别为0.8%、1.2%和1.5%。")
+    assert not any(label == "RESULT" for _, label in got)
+    got = found(rules, "共纳入85例患者，其中慢性期患者74例(87.0%)，加速期患者11例(13.0%)。")
+    assert ("74例", "SAMPLE_SIZE") in got and not any(label == "RESULT" for _, label in got)
+    got = found(rules, "治疗期间11例(45.8%)患儿出现并发症。")
+    assert ("11例", "RESULT") in got and ("45.8%", "RESULT") in got

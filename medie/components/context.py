@@ -10,6 +10,8 @@ from bisect import bisect_left
 from pathlib import Path
 from typing import Iterable
 
+import regex
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -64,7 +66,7 @@ class ContextFilter:
                 kept.append(span)
         if dropped:  # a piece of a dropped expression goes with it (30% of a dropped 20%～30%)
             inside = _Dropped(dropped)
-            kept = [span for span in kept if not inside.contains(span)]
+            kept = _without_listed_after(text, [span for span in kept if not inside.contains(span)], dropped)
         doc.spans[CANDIDATES] = kept
         return doc
 
@@ -85,6 +87,26 @@ class ContextFilter:
         self._set_rules(load_context_rules(self.path))
         return self
 
+
+
+# what stands between two values of one enumeration (回收率为102.8%、107.4%; (84.8±3.6)%～(111.4±10.2)%)
+_LIST_GAP = regex.compile(r"\s?[)）]?\s?[%％]?\s?(?:、|和|及|与|～|~|至|-)\s?[(（]?\s?")
+
+
+def _without_listed_after(text: str, kept: list[Span], dropped: list[Span]) -> list[Span]:
+    """Drop the RESULT candidates listed right after a dropped one: the values of one enumeration share
+    its context (the cue that dropped the first is too far from the later ones)."""
+    ends = {d.end_char for d in dropped if d.label_ == "RESULT"}
+    if not ends:
+        return kept
+    listed = set()
+    for i in sorted(range(len(kept)), key=lambda i: kept[i].start_char):
+        span = kept[i]
+        if span.label_ == "RESULT" and any(e in ends and _LIST_GAP.fullmatch(text, e, span.start_char)
+                                           for e in range(max(0, span.start_char - 8), span.start_char + 1)):
+            ends.add(span.end_char)
+            listed.add(i)
+    return [span for i, span in enumerate(kept) if i not in listed]
 
 
 class _Dropped:

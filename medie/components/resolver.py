@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Iterable
 
+import regex
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..labels import LABELS, WORD
+from ..mention import doc_text
 from .candidates import candidates
 
 # Resolver order when two overlapping candidates have the same length: earlier wins.
@@ -49,8 +51,24 @@ class Resolver:
                 continue
             taken[span.start : span.end] = b"\x01" * (span.end - span.start)
             chosen.append(span)
-        doc.ents = sorted(chosen, key=lambda s: s.start)
+        doc.ents = _without_subgroup_shares(doc_text(doc), sorted(chosen, key=lambda s: s.start))
         return doc
+
+
+_SHARE_GAP = regex.compile(r"\s?[(（]\s?")
+
+
+def _without_subgroup_shares(text: str, ents: list[Span]) -> list[Span]:
+    """Drop the share in brackets after a subgroup count (``CP患者744例(87.0%)``): a count that is a
+    SAMPLE_SIZE describes the cohort, and so does its share; a count that is a RESULT keeps its share."""
+    out: list[Span] = []
+    for span in ents:
+        prev = out[-1] if out else None
+        if (span.label_ == "RESULT" and prev is not None and prev.label_ == "SAMPLE_SIZE"
+                and _SHARE_GAP.fullmatch(text, prev.end_char, span.start_char)):
+            continue
+        out.append(span)
+    return out
 
 
 def _outside_words(group: Iterable[Span]) -> list[Span]:
