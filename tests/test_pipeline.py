@@ -226,3 +226,10 @@ def test_values_listed_after_an_assay_figure_and_subgroup_shares_are_not_results
     assert ("74例", "SAMPLE_SIZE") in got and not any(label == "RESULT" for _, label in got)
     got = found(rules, "治疗期间11例(45.8%)患儿出现并发症。")
     assert ("11例", "RESULT") in got and ("45.8%", "RESULT") in got
+
+
+def test_diagnostic_agreement_marker_expression_and_limits_are_not_results(rules):
+    for sentence in ("三维成像与术中所见的符合率为93.3%。", "肿瘤组织中乙蛋白的阳性表达为60%。",
+                     "规定药材含量不得少于1.0%。", "目标为糖化血红蛋白达到6.5%或以下。"):
+        assert not any(label == "RESULT" for _, label in found(rules, sentence)), sentence
+    assert ("93.3%", "RESULT") in found(rules, "治疗后的总有效率为93.3%。")
