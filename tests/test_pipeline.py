@@ -233,3 +233,11 @@ def test_diagnostic_agreement_marker_expression_and_limits_are_not_results(rules
                      "规定药材含量不得少于1.0%。", "目标为糖化血红蛋白达到6.5%或以下。"):
         assert not any(label == "RESULT" for _, label in found(rules, sentence)), sentence
     assert ("93.3%", "RESULT") in found(rules, "治疗后的总有效率为93.3%。")
+
+
+def test_a_cytokine_given_as_the_therapy_is_no_target_anywhere_in_the_text(rules):
+    text = "研究者给予小鼠长效作用的IL-7。结果显示IL-7可促进T细胞扩增，而CD19 CAR-T细胞的数量增加。"
+    got = found(rules, text)
+    assert ("IL-7", "TARGET") not in got and ("CD19", "TARGET") in got
+    got = found(rules, "接受IL-17A抑制剂治疗的患者中，IL-17A水平下降。")
+    assert ("IL-17A", "TARGET") in got

@@ -1,7 +1,8 @@
 """``medie_context``: context rules (``rules/context.jsonl``) drop, relabel or extend candidates.
 
 Each candidate is checked against the rules in file order by the words around it; the first drop
-or relabel that matches decides, extend rules grow the candidate and do not stop the search.
+or relabel that matches decides, extend rules grow the candidate and do not stop the search. A
+``drop_name`` rule also drops the other candidates of the same label and text in the document.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class ContextFilter:
 
     def __call__(self, doc: Doc) -> Doc:
         text, kept, dropped = doc_text(doc), [], []
+        names: set[tuple[str, str]] = set()
         # rules whose anchor-free pattern occurs nowhere in this document cannot match any candidate
         absent = {id(rule) for rule in self.slice_free if rule.absent_from(text)}
         for span in candidates(doc):
@@ -61,9 +63,14 @@ class ContextFilter:
                                      span_id=f"{span.id_}+context:{rule.name}"))
                 else:
                     dropped.append(span)
+                    if rule.action == "drop_name":
+                        names.add((span.label_, span.text.casefold()))
                 break
             else:
                 kept.append(span)
+        if names:  # the other mentions of a name that a drop_name rule showed to mean something else here
+            dropped += [span for span in kept if (span.label_, span.text.casefold()) in names]
+            kept = [span for span in kept if (span.label_, span.text.casefold()) not in names]
         if dropped:  # a piece of a dropped expression goes with it (30% of a dropped 20%～30%)
             inside = _Dropped(dropped)
             kept = _without_listed_after(text, [span for span in kept if not inside.contains(span)], dropped)

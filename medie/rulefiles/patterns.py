@@ -22,8 +22,12 @@ A context rule line::
 
 ``side`` is ``left`` (the ``window`` characters before the candidate), ``right``, or ``around``
 (the pattern must match a stretch that covers the whole candidate, e.g. a URL); the optional
-``text`` is a regex the candidate's own text must match for the rule to apply; ``action``
-is ``drop``, ``relabel:LABEL``, or ``extend``: the candidate grows to take in the matched text
+``text`` is a regex the candidate's own text must match for the rule to apply, and the optional
+``unless_after`` one that keeps the rule from applying when it matches at the start of the ``window``
+characters after the candidate; ``action``
+is ``drop``, ``drop_name`` (drop the candidate and every candidate of its label with the same
+text in the document: the name means something else there, e.g. a protein given as the therapy),
+``relabel:LABEL``, or ``extend``: the candidate grows to take in the matched text
 (a left pattern should end with ``$``, a right one start with ``^``), e.g. modifiers that belong to
 a disease name. Rules apply in file order; the first drop or relabel that matches decides; extend
 rules apply before that and do not stop the search.
@@ -126,6 +130,7 @@ class ContextRule:
     examples: dict[str, list[str]] = field(default_factory=dict, compare=False)
     where: str = ""
     text: Any = None
+    unless_after: Any = None
 
     @property
     def slice_free(self) -> bool:
@@ -145,6 +150,8 @@ class ContextRule:
             return None
         try:
             if self.text is not None and not self.text.fullmatch(text, start, end, timeout=REGEX_TIMEOUT):
+                return None
+            if self.unless_after is not None and self.unless_after.match(text[end : end + self.window], timeout=REGEX_TIMEOUT):
                 return None
             if self.side == "left":
                 return self.regex.search(text[max(0, start - self.window) : start], timeout=REGEX_TIMEOUT)
@@ -250,17 +257,19 @@ def read_context_rules(path: Path) -> list[ContextRule]:
         if not isinstance(window, int) or window <= 0:
             raise RuleError(path, lineno, "'window' must be a positive integer")
         action = rec.get("action", "")
-        if action not in ("drop", "extend") and not (action.startswith("relabel:") and action[8:] in LABELS):
-            raise RuleError(path, lineno, f"'action' must be drop, extend or relabel:<LABEL>, got {action!r}")
-        unknown = set(rec) - {"name", "labels", "side", "window", "pattern", "action", "examples", "comment", "text"}
+        if action not in ("drop", "drop_name", "extend") and not (action.startswith("relabel:") and action[8:] in LABELS):
+            raise RuleError(path, lineno, f"'action' must be drop, drop_name, extend or relabel:<LABEL>, got {action!r}")
+        unknown = set(rec) - {"name", "labels", "side", "window", "pattern", "action", "examples", "comment", "text",
+                              "unless_after"}
         if unknown:
             raise RuleError(path, lineno, f"unknown field(s) {', '.join(sorted(unknown))}")
         if action == "extend" and rec["side"] == "around":
             raise RuleError(path, lineno, "'extend' works on the left or right side only")
         text_re = _compile(path, lineno, rec["text"]) if "text" in rec else None
+        unless = _compile(path, lineno, rec["unless_after"]) if "unless_after" in rec else None
         out.append(ContextRule(str(rec.get("name")), tuple(labels), rec["side"], window,
                                _compile(path, lineno, rec.get("pattern")), action,
-                               _examples(path, lineno, rec), f"{path}:{lineno}", text_re))
+                               _examples(path, lineno, rec), f"{path}:{lineno}", text_re, unless))
     return out
 
 
