@@ -26,8 +26,13 @@ def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
+_CJK = regex.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
+
+
 def _width(line: str) -> int:
-    return sum(2 if _is_cjk(ch) else 1 for ch in line.strip())
+    """Display width: a Chinese character counts two columns."""
+    line = line.strip()
+    return len(line) + len(_CJK.findall(line))
 
 
 def _wrap_width(raw: str) -> int | None:
