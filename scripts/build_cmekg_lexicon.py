@@ -68,6 +68,10 @@ EN_DROP = regex.compile(
 )
 
 
+# population words that may stand before a disease name (not 老年性, which makes the name itself)
+POPULATION = regex.compile(r"(?:老年人|老年|小儿|儿童|新生儿|婴幼儿|婴儿|幼儿|成人|成年人|青少年|女性|男性)(?!性)(\p{Han}{2,})")
+
+
 def load_graph() -> dict:
     spec = importlib.util.find_spec("pyCMeKG")
     if spec is None or not spec.submodule_search_locations:
@@ -189,9 +193,16 @@ def main() -> None:
             for form in [term] + aliases:
                 labels_of.setdefault(form, set()).add(label)
 
+    def population_form(form: str) -> bool:
+        """A known disease with a population word before it (老年高血压, 儿童白血病): GUIDELINES 12 leaves
+        the population outside the name, so the lexicon keeps only the disease."""
+        m = POPULATION.fullmatch(form)
+        return bool(m) and (hand.get(m.group(1)) == "DISEASE" or "DISEASE" in labels_of.get(m.group(1), ()))
+
     def keep(form: str, label: str) -> bool:
         return (form not in hand and len(labels_of[form]) == 1
-                and not (label == "DRUG" and (is_drug_class(form) or form in not_drugs or form in FOODS)))
+                and not (label == "DRUG" and (is_drug_class(form) or form in not_drugs or form in FOODS))
+                and not (label == "DISEASE" and population_form(form)))
 
     for label, items in rows.items():
         seen: set[str] = set()
