@@ -241,3 +241,9 @@ def test_a_cytokine_given_as_the_therapy_is_no_target_anywhere_in_the_text(rules
     assert ("IL-7", "TARGET") not in got and ("CD19", "TARGET") in got
     got = found(rules, "接受IL-17A抑制剂治疗的患者中，IL-17A水平下降。")
     assert ("IL-17A", "TARGET") in got
+
+
+def test_a_leading_mean_belongs_to_the_endpoint_and_a_scale_in_brackets_is_no_abbreviation(rules):
+    got = found(rules, "注药组治疗后平均BCVA(logMAR)为0.47±0.22，较基线改善。随访时BCVA(logMAR)稳定。")
+    assert ("平均BCVA", "ENDPOINT") in got
+    assert not any(text == "logMAR" for text, _ in got)

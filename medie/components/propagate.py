@@ -11,8 +11,9 @@ from ..labels import SEEDS_KEY
 from .candidates import Automaton, cuts_latin_word
 
 NAME_LABELS = ("DRUG", "TARGET", "DISEASE", "TRIAL")
-# a bracketed note that is a unit (吗啡(mg/kg)) is not an abbreviation of the name before it
-_UNIT = regex.compile(r"(?i)(?:[mμunk]?g|m?l|iu|u|[mμn]?mol|kg|m2|m²|h|d|min|s|%)(?:\s?/\s?(?:[mμunk]?g|m?l|kg|m2|m²|h|d|min|天|次|日))*")
+# a bracketed note that is a unit or a scale (吗啡(mg/kg), BCVA(logMAR)) is not an abbreviation of the name before it
+_UNIT = regex.compile(r"(?i)(?:[mμunk]?g|m?l|iu|u|[mμn]?mol|kg|m2|m²|h|d|min|s|%|mmhg|[μu]m|nm|logmar|etdrs)"
+                      r"(?:\s?/\s?(?:[mμunk]?g|m?l|kg|m2|m²|h|d|min|天|次|日))*")
 _ABBREV = regex.compile(r"^\s?\(\s?([A-Za-z][A-Za-z0-9\-/.+]{0,15}(?: [A-Za-z0-9\-]{1,10}){0,2})\s?[),;]")
 # an English gloss with its abbreviation after a Chinese name: 短暂性脑缺血发作(transient ischemic attack, TIA)
 _GLOSS = regex.compile(r"^\s?\(\s?([A-Za-z][A-Za-z'’\-]*(?: [A-Za-z][A-Za-z'’\-]*){1,9})\s?[,;]\s?([A-Za-z][A-Za-z0-9\-]{1,9})\s?\)")
