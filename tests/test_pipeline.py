@@ -247,3 +247,9 @@ def test_a_leading_mean_belongs_to_the_endpoint_and_a_scale_in_brackets_is_no_ab
     got = found(rules, "注药组治疗后平均BCVA(logMAR)为0.47±0.22，较基线改善。随访时BCVA(logMAR)稳定。")
     assert ("平均BCVA", "ENDPOINT") in got
     assert not any(text == "logMAR" for text, _ in got)
+
+
+def test_nanoparticle_codes_salts_and_glued_phases(rules):
+    got = found(rules, "制备载药纳米粒(DOX-NP)，并评价醋酸艾司利卡西平的疗效。ALPHAⅢ期研究已启动。")
+    assert ("DOX-NP", "DRUG") in got and ("醋酸艾司利卡西平", "DRUG") in got
+    assert got.get(("Ⅲ期", "PHASE")) == {"phase": "3"}
