@@ -1,4 +1,5 @@
-"""The context filter's once-per-document shortcut gives the same candidates as checking every one."""
+"""The context filter's once-per-document shortcuts (absent rules skipped, around rules searched once)
+give the same candidates as checking every one."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ def _candidates(nlp, text: str, shortcut: bool) -> list[tuple[int, int, str]]:
     with pytest.MonkeyPatch.context() as patch:
         if not shortcut:
             patch.setattr(ContextRule, "absent_from", lambda self, text: False)
+            patch.setattr(ContextRule, "scope", lambda self, text: None)
         doc = nlp.make_doc(text)
         for name in ("medie_lexicon", "medie_patterns", "medie_context"):
             doc = nlp.get_pipe(name)(doc)

@@ -48,11 +48,20 @@ class ContextFilter:
         names: set[tuple[str, str]] = set()
         # rules whose anchor-free pattern occurs nowhere in this document cannot match any candidate
         absent = {id(rule) for rule in self.slice_free if rule.absent_from(text)}
+        # the others are searched once over the whole text and looked up per candidate
+        scopes = {id(rule): scope for rule in self.slice_free if id(rule) not in absent
+                  for scope in [rule.scope(text)] if scope is not None}
         for span in candidates(doc):
             for rule in self.by_label.get(span.label_, ()):
                 if absent and id(rule) in absent:
                     continue
-                m = rule.match(text, span.start_char, span.end_char, span.label_)
+                scope = scopes.get(id(rule)) if scopes else None
+                if scope is not None:
+                    if not rule.covered(scope, text, span.start_char, span.end_char):
+                        continue
+                    m = True  # around rules never extend, so the match itself is not needed
+                else:
+                    m = rule.match(text, span.start_char, span.end_char, span.label_)
                 if m is None:
                     continue
                 if rule.action == "extend":

@@ -38,6 +38,7 @@ whitespace next to Chinese characters is gone).
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -165,8 +166,38 @@ class ContextRule:
         except TimeoutError:
             raise too_slow(self.where, self.name, self.window + end - start) from None
 
+    def scope(self, text: str) -> "RuleScope | None":
+        """For a slice-free ``around`` rule: its matches over the whole text, found once, so that each
+        candidate is looked up instead of searched for (None for the other rules)."""
+        if self.side != "around" or not self.slice_free:
+            return None
+        try:
+            return RuleScope([(m.start(), m.end()) for m in self.regex.finditer(text, timeout=REGEX_TIMEOUT)])
+        except TimeoutError:
+            raise too_slow(self.where, self.name, len(text)) from None
+
+    def covered(self, scope: "RuleScope", text: str, start: int, end: int) -> bool:
+        """What :meth:`match` says for a candidate, from the rule's ``scope`` of the whole text."""
+        if self.text is not None and not self.text.fullmatch(text, start, end, timeout=REGEX_TIMEOUT):
+            return False
+        if self.unless_after is not None and self.unless_after.match(text[end : end + self.window], timeout=REGEX_TIMEOUT):
+            return False
+        return scope.covers(start, end, self.window)
+
     def applies(self, text: str, start: int, end: int, label: str) -> bool:
         return self.match(text, start, end, label) is not None
+
+
+class RuleScope:
+    """The sorted, non-overlapping matches of one rule over a whole text."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans, self.starts = spans, [s for s, _ in spans]
+
+    def covers(self, start: int, end: int, window: int) -> bool:
+        """True when a match that starts at most ``window`` characters before ``start`` covers ``[start, end)``."""
+        k = bisect_right(self.starts, start) - 1
+        return k >= 0 and self.spans[k][1] >= end and self.spans[k][0] >= start - window
 
 
 def _records(path: Path) -> list[tuple[int, dict[str, Any]]]:
