@@ -103,7 +103,8 @@ def ingredient(product: str) -> str | None:
             return None
     salted = False
     for salt in SALTS:
-        if core.startswith(salt) and len(core) > len(salt) + 1:
+        # 乳酸菌素 is lactobacillus extract, not a lactate: an acid name before 菌 is no salt
+        if core.startswith(salt) and len(core) > len(salt) + 1 and core[len(salt)] != "菌":
             core, salted = core[len(salt):], True
             break
     # a bare two-character remainder is too often a word (调脂片 → 调脂); keep it only after a salt

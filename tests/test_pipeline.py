@@ -253,3 +253,8 @@ def test_nanoparticle_codes_salts_and_glued_phases(rules):
     got = found(rules, "制备载药纳米粒(DOX-NP)，并评价醋酸艾司利卡西平的疗效。ALPHAⅢ期研究已启动。")
     assert ("DOX-NP", "DRUG") in got and ("醋酸艾司利卡西平", "DRUG") in got
     assert got.get(("Ⅲ期", "PHASE")) == {"phase": "3"}
+
+
+def test_lab_tests_and_class_words_keep_drug_names_from_being_cut_out_of_them(rules):
+    got = found(rules, "患儿凝血酶原时间延长，血同型半胱氨酸升高，予抗菌素治疗，并口服乳酸菌素片。")
+    assert [text for text, label in got if label == "DRUG"] == ["乳酸菌素片"]
