@@ -27,6 +27,12 @@ ARTICLE = ("在III期ORIENT-11研究中，信迪利单抗联合化疗治疗非�
            "信迪利单抗组的ORR为51.9%，中位PFS为8.9个月。治疗期间未出现细胞因子释放综合征。")
 
 
+
+def links(example: str, rtype: str) -> set[tuple[str, str]]:
+    """(head, tail) texts of the ``rtype`` links the relation rules make in a marked example."""
+    text, ms = marked(example)
+    return {(r.head.text, r.tail.text) for r in Linker(load_relation_rules()).relate(text, ms) if r.type == rtype}
+
 # ---- rule data ------------------------------------------------------------------------------
 def test_every_relation_rule_example_behaves_as_written():
     rules = load_relation_rules()
@@ -229,19 +235,17 @@ def test_negation_scoring_over_matched_spans():
 
 
 def test_results_after_a_one_arm_sentence_keep_its_arm():
-    text, ms = marked("{DRUG:乙替尼}曾用于二线治疗。在接受{DRUG:甲单抗}治疗的患者中,{ENDPOINT:客观缓解率}为{RESULT:60%}。"
+    arm = links("{DRUG:乙替尼}曾用于二线治疗。在接受{DRUG:甲单抗}治疗的患者中,{ENDPOINT:客观缓解率}为{RESULT:60%}。"
                       "12个月{ENDPOINT:总生存率}为{RESULT:85%}。随访中{RESULT:40%}的患者仍有{ENDPOINT:缓解}。"
-                      "{DRUG:丙珠单抗}组与{DRUG:丁珠单抗}组比较。估计{ENDPOINT:生存率}为{RESULT:70%}。")
-    arm = {(r.head.text, r.tail.text) for r in Linker(load_relation_rules()).relate(text, ms) if r.type == "arm"}
+                      "{DRUG:丙珠单抗}组与{DRUG:丁珠单抗}组比较。估计{ENDPOINT:生存率}为{RESULT:70%}。", "arm")
     assert {("60%", "甲单抗"), ("85%", "甲单抗"), ("40%", "甲单抗")} <= arm
     assert not any(result == "70%" for result, _ in arm)  # the sentence before has two arms: none is carried
     assert not any(drug == "乙替尼" for _, drug in arm)
 
 
 def test_a_phase_does_not_reach_the_trial_of_a_later_phase():
-    text, ms = marked("获批基于{PHASE:I期}试验、{PHASE:II期}剂量探索试验和{PHASE:III期}试验{TRIAL:ALPHA-3}的结果。")
-    links = {(r.head.text, r.tail.text) for r in Linker(load_relation_rules()).relate(text, ms) if r.type == "phase_of"}
-    assert links == {("III期", "ALPHA-3")}
+    phase = links("获批基于{PHASE:I期}试验、{PHASE:II期}剂量探索试验和{PHASE:III期}试验{TRIAL:ALPHA-3}的结果。", "phase_of")
+    assert phase == {("III期", "ALPHA-3")}
 
 
 def test_a_name_broken_over_two_lines_keeps_its_sentence_together():
@@ -254,15 +258,13 @@ def test_a_name_broken_over_two_lines_keeps_its_sentence_together():
 
 
 def test_results_after_a_sentence_about_one_drug_take_it_as_their_arm():
-    text, ms = marked("{DRUG:乙替尼}和{DRUG:丙单抗}均已获批。{DRUG:甲仑赛}在受试者中安全性良好。疗效方面，多数受试者{ENDPOINT:评分}改善。"
-                      "其中{RESULT:50%}受试者{ENDPOINT:视力}改善。")
-    arm = {(r.head.text, r.tail.text) for r in Linker(load_relation_rules()).relate(text, ms) if r.type == "arm"}
+    arm = links("{DRUG:乙替尼}和{DRUG:丙单抗}均已获批。{DRUG:甲仑赛}在受试者中安全性良好。疗效方面，多数受试者{ENDPOINT:评分}改善。"
+                      "其中{RESULT:50%}受试者{ENDPOINT:视力}改善。", "arm")
     assert arm == {("50%", "甲仑赛")}
 
 
 def test_a_count_and_its_share_measure_the_event_after_them():
-    text, ms = marked("{ENDPOINT:总有效率}为{RESULT:62%};{RESULT:11例}({RESULT:45%})患儿在支持期间出现{ENDPOINT:并发症}")
-    measures = {(r.head.text, r.tail.text) for r in Linker(load_relation_rules()).relate(text, ms) if r.type == "measures"}
+    measures = links("{ENDPOINT:总有效率}为{RESULT:62%};{RESULT:11例}({RESULT:45%})患儿在支持期间出现{ENDPOINT:并发症}", "measures")
     assert measures == {("62%", "总有效率"), ("11例", "并发症"), ("45%", "并发症")}
 
 
@@ -293,8 +295,7 @@ def test_a_table_row_is_one_sentence():
 
 
 def test_group_cues_match_traditional_characters():
-    text, ms = marked("{DRUG:甲替尼}組和{DRUG:乙替尼}組的緩解率分別為{RESULT:80%}和{RESULT:60%}。")
-    arm = {(r.head.text, r.tail.text) for r in Linker(load_relation_rules()).relate(text, ms) if r.type == "arm"}
+    arm = links("{DRUG:甲替尼}組和{DRUG:乙替尼}組的緩解率分別為{RESULT:80%}和{RESULT:60%}。", "arm")
     assert arm == {("80%", "甲替尼"), ("60%", "乙替尼")}
 
 
@@ -303,14 +304,12 @@ def test_a_comparator_group_takes_no_arm_and_a_dose_group_takes_the_study_drug()
     text, ms = marked("患者接受{DRUG:甲肽}或安慰剂。最高剂量组减重{RESULT:12%}，安慰剂组减重{RESULT:2%}。")
     arm = {(r.head.text, r.tail.text) for r in linker.relate(text, ms) if r.type == "arm"}
     assert arm == {("12%", "甲肽")}
-    text, ms = marked("{DRUG:乙替尼} 组和TPC 组的中位PFS分别为{RESULT:8.5}和{RESULT:2.9}个月。")
-    arm = {(r.head.text, r.tail.text) for r in linker.relate(text, ms) if r.type == "arm"}
+    arm = links("{DRUG:乙替尼} 组和TPC 组的中位PFS分别为{RESULT:8.5}和{RESULT:2.9}个月。", "arm")
     assert arm == {("8.5", "乙替尼")}
 
 
 def test_a_keyword_list_states_no_treatment():
-    text, ms = marked("{DRUG:甲替尼}治疗{DISEASE:肺癌}有效。\n关键词：{DRUG:乙替尼}；{DISEASE:肝癌}；疗效")
-    treats = {(r.head.text, r.tail.text) for r in Linker(load_relation_rules()).relate(text, ms) if r.type == "treats"}
+    treats = links("{DRUG:甲替尼}治疗{DISEASE:肺癌}有效。\n关键词：{DRUG:乙替尼}；{DISEASE:肝癌}；疗效", "treats")
     assert treats == {("甲替尼", "肺癌")}
 
 
