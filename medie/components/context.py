@@ -104,7 +104,6 @@ class ContextFilter:
         return self
 
 
-
 # what stands between two values of one enumeration (回收率为102.8%、107.4%; (84.8±3.6)%～(111.4±10.2)%)
 _LIST_GAP = regex.compile(r"\s?[)）]?\s?[%％]?\s?(?:、|和|及|与|～|~|至|-)\s?[(（]?\s?")
 

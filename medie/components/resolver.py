@@ -28,7 +28,8 @@ class Resolver:
     With ``keep_ents``, entities already on the Doc (from a trained component) compete too and win
     ties against rule candidates of the same length and label. A ``WORD`` candidate (an ordinary
     word of a lexicon) is never a mention; it removes every candidate that overlaps it without
-    covering it, so that no name is cut out of a longer word.
+    covering it, so that no name is cut out of a longer word. A RESULT in brackets right after a
+    chosen SAMPLE_SIZE is that subgroup's share of the cohort and is dropped (GUIDELINES 62).
     """
 
     def __init__(self, name: str, priority: list[str], keep_ents: bool = True) -> None:
