@@ -62,6 +62,8 @@ class _Text:
         self.by_sentence: dict[int, list[Mention]] = defaultdict(list)
         for m in self.mentions:
             self.by_sentence[self.sentence[m]].append(m)
+        self.drugs = [m for m in self.mentions if m.label == "DRUG"]
+        self.study = _study_drug(self.drugs)  # the one drug the text is about, if any
 
     def norm(self, start: int, end: int) -> str:
         return normalized_text(self.raw[start:end]) if start < end else ""
@@ -182,8 +184,7 @@ class Linker:
     def _arm(self, doc: _Text) -> Iterable[Relation]:
         groups = self._groups(doc)
         join, series = self.rules_of("arm", "join"), self.rules_of("arm", "series")
-        drugs = [m for m in doc.mentions if m.label == "DRUG"]
-        study = _study_drug(drugs)
+        drugs, study = doc.drugs, doc.study
         carried: tuple[int, list[Mention]] | None = None  # the last sentence's single arm, for results after it
         for k in sorted(doc.by_sentence):
             sent = doc.by_sentence[k]
@@ -249,8 +250,7 @@ class Linker:
         implied = self.rules_of("phase_of", "implied")
         reach = max((r["sentences"] for r in implied), default=-1)
         in_sentence = bool(self.rules_of("phase_of", "pairs"))  # the phase_in_sentence rule switches this on
-        drugs = [m for m in doc.mentions if m.label == "DRUG"]
-        study = _study_drug(drugs)
+        drugs, study = doc.drugs, doc.study
         for k in sorted(doc.by_sentence):
             sent = doc.by_sentence[k]
             for m in sent:

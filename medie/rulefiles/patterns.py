@@ -150,9 +150,7 @@ class ContextRule:
         if label not in self.labels:
             return None
         try:
-            if self.text is not None and not self.text.fullmatch(text, start, end, timeout=REGEX_TIMEOUT):
-                return None
-            if self.unless_after is not None and self.unless_after.match(text[end : end + self.window], timeout=REGEX_TIMEOUT):
+            if not self._fits(text, start, end):
                 return None
             if self.side == "left":
                 return self.regex.search(text[max(0, start - self.window) : start], timeout=REGEX_TIMEOUT)
@@ -178,11 +176,16 @@ class ContextRule:
 
     def covered(self, scope: "RuleScope", text: str, start: int, end: int) -> bool:
         """What :meth:`match` says for a candidate, from the rule's ``scope`` of the whole text."""
+        try:
+            return self._fits(text, start, end) and scope.covers(start, end, self.window)
+        except TimeoutError:
+            raise too_slow(self.where, self.name, self.window + end - start) from None
+
+    def _fits(self, text: str, start: int, end: int) -> bool:
+        """The candidate's own checks: its text matches ``text`` and what follows it not ``unless_after``."""
         if self.text is not None and not self.text.fullmatch(text, start, end, timeout=REGEX_TIMEOUT):
             return False
-        if self.unless_after is not None and self.unless_after.match(text[end : end + self.window], timeout=REGEX_TIMEOUT):
-            return False
-        return scope.covers(start, end, self.window)
+        return self.unless_after is None or not self.unless_after.match(text[end : end + self.window], timeout=REGEX_TIMEOUT)
 
     def applies(self, text: str, start: int, end: int, label: str) -> bool:
         return self.match(text, start, end, label) is not None

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -104,8 +105,9 @@ class Segments:
         return (b for b in map(self.bounds, range(len(self.ends) + 1)) if b[0] < b[1])
 
 
+@lru_cache(maxsize=8)
 def sentences(raw: str) -> Segments:
-    """The sentences of ``raw``."""
+    """The sentences of ``raw`` (cached: the negation and relation components both ask for them)."""
     return Segments(tuple(sorted(set(_ends(raw, False)))), len(raw))
 
 
