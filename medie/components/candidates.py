@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-import ahocorasick
+import ahocorasick_rs
 from spacy.tokens import Doc, Span
 
 from ..labels import CANDIDATES
@@ -13,10 +13,10 @@ __all__ = ["CANDIDATES", "Automaton", "ahocorasick_version", "candidates", "cuts
 
 
 def ahocorasick_version() -> str:
-    """The installed pyahocorasick (a built automaton is only read back by the version that wrote it)."""
+    """The installed ahocorasick-rs (part of the lexicon cache key)."""
     from importlib.metadata import version
 
-    return version("pyahocorasick")
+    return version("ahocorasick-rs")
 
 
 def candidates(doc: Doc) -> list[Span]:
@@ -38,31 +38,50 @@ def cuts_latin_word(text: str, start: int, end: int) -> bool:
 
 
 class Automaton:
-    """Surface forms in an Aho-Corasick automaton; :meth:`longest` gives the longest form at each start."""
+    """Surface forms in an Aho-Corasick automaton; :meth:`longest` gives the longest form at each start.
+
+    Built on ``ahocorasick-rs`` (Rust): on the corpus it matches the 40,000 lexicon forms 6-7x faster
+    than ``pyahocorasick`` with the same hits (``benchmarks/components.py`` times the component).
+    Its automaton does not pickle, so a pickled :class:`Automaton` carries its forms and rebuilds.
+    """
 
     def __init__(self) -> None:
-        self._automaton = ahocorasick.Automaton()
+        self._index: dict[str, int] = {}
+        self._forms: list[str] = []
+        self._values: list[Any] = []
+        self._automaton: ahocorasick_rs.AhoCorasick | None = None
 
     def add(self, form: str, value: Any) -> None:
-        if form not in self._automaton:  # the first entry of a form wins
-            self._automaton.add_word(form, (len(form), value))
+        if form and form not in self._index:  # the first entry of a form wins
+            self._index[form] = len(self._forms)
+            self._forms.append(form)
+            self._values.append(value)
 
     def finish(self) -> None:
-        if len(self._automaton):
-            self._automaton.make_automaton()
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            self._forms, implementation=ahocorasick_rs.Implementation.ContiguousNFA) if self._forms else None
 
     def __len__(self) -> int:
-        return len(self._automaton)
+        return len(self._forms)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"forms": self._forms, "values": self._values}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._forms, self._values = state["forms"], state["values"]
+        self._index = {f: i for i, f in enumerate(self._forms)}
+        self.finish()
 
     def longest(self, text: str) -> dict[int, tuple[int, Any]]:
         """For each start offset with a match: (length, value) of the longest form starting there."""
         best: dict[int, tuple[int, Any]] = {}
-        if not len(self._automaton):
+        if self._automaton is None:
             return best
-        for end, (length, value) in self._automaton.iter(text):
-            start = end - length + 1
+        values = self._values
+        for i, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
+            length = end - start
             if start not in best or best[start][0] < length:
-                best[start] = (length, value)
+                best[start] = (length, values[i])
         return best
 
     def scan(self, text: str) -> Iterator[tuple[int, int, Any]]:

@@ -38,6 +38,7 @@ class ContextFilter:
     def _set_rules(self, rules: list[ContextRule]) -> None:
         self.rules = rules
         self.slice_free = [rule for rule in rules if rule.slice_free]
+        self.sieved = [rule for rule in rules if rule.sieve is not None]
         self.by_label: dict[str, list[ContextRule]] = {}  # the rules of each label, in file order
         for rule in rules:
             for label in rule.labels:
@@ -46,16 +47,19 @@ class ContextFilter:
     def __call__(self, doc: Doc) -> Doc:
         text, kept, dropped = doc_text(doc), [], []
         names: set[tuple[str, str]] = set()
-        # rules whose anchor-free pattern occurs nowhere in this document cannot match any candidate
-        absent = {id(rule) for rule in self.slice_free if rule.absent_from(text)}
-        # the others are searched once over the whole text and looked up per candidate
-        scopes = {id(rule): scope for rule in self.slice_free if id(rule) not in absent
+        # where each rule's sieve (its regex without anchors and lookarounds) matches: a rule can only
+        # apply to a candidate whose window holds one of those places; no place, no rule for this text
+        starts = {id(rule): rule.sieve_starts(text) for rule in self.sieved}
+        # slice-free around rules are searched once over the whole text and looked up per candidate
+        scopes = {id(rule): scope for rule in self.slice_free if starts.get(id(rule)) != []
                   for scope in [rule.scope(text)] if scope is not None}
+        active = {label: [(rule, starts.get(id(rule)), scopes.get(id(rule))) for rule in rules
+                          if starts.get(id(rule)) != []]
+                  for label, rules in self.by_label.items()}
         for span in candidates(doc):
-            for rule in self.by_label.get(span.label_, ()):
-                if absent and id(rule) in absent:
+            for rule, found, scope in active.get(span.label_, ()):
+                if found is not None and not rule.near(found, span.start_char, span.end_char):
                     continue
-                scope = scopes.get(id(rule)) if scopes else None
                 if scope is not None:
                     if not rule.covered(scope, text, span.start_char, span.end_char):
                         continue

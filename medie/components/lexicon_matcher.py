@@ -27,7 +27,7 @@ from ..text import normalize as normalize_module
 from . import candidates as candidates_module
 from .candidates import Automaton, ahocorasick_version, candidates, cuts_latin_word
 
-CACHE_FORMAT = 1  # raise when what the cache holds changes
+CACHE_FORMAT = 2  # raise when what the cache holds changes
 
 
 def _case_insensitive(form: str) -> bool:

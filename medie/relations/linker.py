@@ -64,9 +64,16 @@ class _Text:
             self.by_sentence[self.sentence[m]].append(m)
         self.drugs = [m for m in self.mentions if m.label == "DRUG"]
         self.study = _study_drug(self.drugs)  # the one drug the text is about, if any
+        self._norm: dict[tuple[int, int], str] = {}
 
     def norm(self, start: int, end: int) -> str:
-        return normalized_text(self.raw[start:end]) if start < end else ""
+        """The normalised text of ``raw[start:end]`` (each stretch normalised once: rules ask again)."""
+        if start >= end:
+            return ""
+        got = self._norm.get((start, end))
+        if got is None:
+            got = self._norm[(start, end)] = normalized_text(self.raw[start:end])
+        return got
 
     def between(self, a: Mention, b: Mention) -> str:
         return self.norm(a.end, b.start)

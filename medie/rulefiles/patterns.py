@@ -38,7 +38,7 @@ whitespace next to Chinese characters is gone).
 from __future__ import annotations
 
 import json
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,7 @@ import regex
 from ..labels import LABELS
 from ..text.normalize import normalize
 from . import RuleError, rules_dir
+from .sieve import sieve
 
 EXAMPLE = regex.compile(r"\[([^\[\]]+)\]")
 # seconds a user regex may take on one piece of text (or one candidate's context) before the run stops
@@ -132,18 +133,34 @@ class ContextRule:
     where: str = ""
     text: Any = None
     unless_after: Any = None
+    sieve: Any = None  # the regex without its assertions (see medie.rulefiles.sieve), or None
 
     @property
     def slice_free(self) -> bool:
-        """See :func:`slice_free`: then one search per document can rule the rule out."""
+        """See :func:`slice_free`: then the rule's matches over the whole text are its matches near each candidate."""
         return slice_free(self.regex.pattern)
 
-    def absent_from(self, text: str) -> bool:
-        """True when the rule (slice-free) cannot match any candidate of ``text``: one search of the whole text."""
+    def sieve_starts(self, text: str) -> list[int] | None:
+        """Every offset of ``text`` at which the rule's sieve matches (None without a sieve): a match of
+        the rule in a candidate's window contains one of them (see :meth:`near`)."""
+        if self.sieve is None:
+            return None
         try:
-            return self.regex.search(text, timeout=REGEX_TIMEOUT) is None
+            return [m.start() for m in self.sieve.finditer(text, overlapped=True, timeout=REGEX_TIMEOUT)]
         except TimeoutError:
             raise too_slow(self.where, self.name, len(text)) from None
+
+    def near(self, starts: list[int], start: int, end: int) -> bool:
+        """False when no sieve match (``starts``, sorted) begins inside the window of candidate
+        ``[start, end)``: then the rule cannot match it."""
+        if self.side == "left":
+            lo, hi = start - self.window, start
+        elif self.side == "right":
+            lo, hi = end, end + self.window
+        else:
+            lo, hi = start - self.window, end + self.window
+        k = bisect_left(starts, lo)
+        return k < len(starts) and starts[k] < hi
 
     def match(self, text: str, start: int, end: int, label: str):
         """The regex match in the candidate's context window, or None; past the time limit an error."""
@@ -301,9 +318,9 @@ def read_context_rules(path: Path) -> list[ContextRule]:
             raise RuleError(path, lineno, "'extend' works on the left or right side only")
         text_re = _compile(path, lineno, rec["text"]) if "text" in rec else None
         unless = _compile(path, lineno, rec["unless_after"]) if "unless_after" in rec else None
-        out.append(ContextRule(str(rec.get("name")), tuple(labels), rec["side"], window,
-                               _compile(path, lineno, rec.get("pattern")), action,
-                               _examples(path, lineno, rec), f"{path}:{lineno}", text_re, unless))
+        compiled = _compile(path, lineno, rec.get("pattern"))
+        out.append(ContextRule(str(rec.get("name")), tuple(labels), rec["side"], window, compiled, action,
+                               _examples(path, lineno, rec), f"{path}:{lineno}", text_re, unless, sieve(compiled)))
     return out
 
 

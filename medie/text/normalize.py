@@ -109,6 +109,12 @@ _DROP, _SPACE, _ONE, _MULTI = range(4)
 _KIND: dict[str, int] = {}
 _ONES: set[str] = set()  # the characters seen so far that are of kind _ONE
 _TRANSLATE: dict[int, str] = {}
+_CHANGED: set[str] = set()  # the characters of _TRANSLATE
+
+
+def _translated(raw: str, chars: set[str]) -> str:
+    """``raw`` with its one-for-one characters folded (``chars`` = ``set(raw)``, all already kinded)."""
+    return raw if _CHANGED.isdisjoint(chars) else raw.translate(_TRANSLATE)
 
 
 def _kind(ch: str) -> int:
@@ -124,6 +130,7 @@ def _kind(ch: str) -> int:
             _ONES.add(ch)
             if folded != ch:
                 _TRANSLATE[ord(ch)] = folded
+                _CHANGED.add(ch)
         else:
             kind = _MULTI
         _KIND[ch] = kind
@@ -133,18 +140,26 @@ def _kind(ch: str) -> int:
 def folded(raw: str) -> str:
     """``raw`` with every character that normalises to exactly one character replaced by it: the same
     length, so offsets stay raw offsets (for cue searches over a whole text; ``單組`` → ``单组``)."""
-    for ch in set(raw).difference(_KIND):
+    chars = set(raw)
+    for ch in chars.difference(_KIND):
         _kind(ch)
-    return raw.translate(_TRANSLATE)
+    return _translated(raw, chars)
 
 
 def normalized_text(raw: str) -> str:
     """``normalize(raw).text`` without building the offset map (for short strings such as lexicon forms)."""
-    for ch in set(raw).difference(_KIND):
+    chars = set(raw)
+    for ch in chars.difference(_KIND):
         _kind(ch)
-    if _ONES.issuperset(raw) and ("(" not in raw or not _PINYIN_GLOSS.search(raw)):
-        return raw.translate(_TRANSLATE)
+    if _ONES.issuperset(chars) and ("(" not in chars or not _PINYIN_GLOSS.search(raw)):
+        return _translated(raw, chars)
     return normalize(raw).text
+
+
+@lru_cache(maxsize=1024)
+def _any_of(chars: str) -> regex.Pattern:
+    """A regex for one character of ``chars`` (the special characters of a text: mostly whitespace)."""
+    return regex.compile("[" + regex.escape(chars, special_only=False) + "]")
 
 
 def normalize(raw: str) -> NormalizedText:
@@ -162,7 +177,8 @@ def normalize(raw: str) -> NormalizedText:
     glosses = list(_PINYIN_GLOSS.finditer(raw)) if "(" in raw else []
     if not special and not glosses:
         n = len(raw)
-        return NormalizedText(raw, raw.translate(_TRANSLATE), tuple(range(n)), tuple(range(1, n + 1)))
+        return NormalizedText(raw, _translated(raw, chars), tuple(range(n)), tuple(range(1, n + 1)))
+    mapped = _translated(raw, chars)  # one for one, so mapped[a:b] is the folded raw[a:b]
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -179,7 +195,7 @@ def normalize(raw: str) -> NormalizedText:
                 starts.append(pending_ws)
                 ends.append(pending_ws + 1)
             pending_ws = -1
-        out.append(raw[a:b].translate(_TRANSLATE))
+        out.append(mapped[a:b])
         starts.extend(range(a, b))
         ends.extend(range(a + 1, b + 1))
         last = raw[b - 1]
@@ -187,8 +203,7 @@ def normalize(raw: str) -> NormalizedText:
 
     events: list[tuple[int, int]] = [(m.start(), m.end()) for m in glosses]
     if special:
-        chars = "".join(sorted(special))
-        events += [(m.start(), m.end()) for m in regex.finditer("[" + regex.escape(chars, special_only=False) + "]", raw)]
+        events += [(m.start(), m.end()) for m in _any_of("".join(sorted(special))).finditer(raw)]
         events.sort()
     pos = 0
     for a, b in events:
