@@ -27,48 +27,40 @@ _LOOKAROUND = ("(?=", "(?!", "(?<=", "(?<!")
 _QUANTIFIER = regex.compile(r"(?:[*+?]|\{\d*(?:,\d*)?\})\??")
 
 
-def _class_end(pattern: str, i: int) -> int:
-    """The index after the character class (V1 sets may nest) that opens at ``pattern[i] == '['``."""
-    j = i + 1
-    if j < len(pattern) and pattern[j] == "^":
-        j += 1
-    if j < len(pattern) and pattern[j] == "]":  # a leading ] is literal
-        j += 1
-    depth = 1
+def _balanced_end(pattern: str, j: int, opener: str, closer: str, depth: int = 0) -> int:
+    """The index after the ``closer`` that balances the openers from ``pattern[j]`` on (escapes are
+    skipped, and inside a group so are character classes)."""
     while j < len(pattern):
         ch = pattern[j]
         if ch == "\\":
             j += 2
             continue
+        if ch == "[" and opener == "(":
+            j = _class_end(pattern, j)
+            continue
         j += 1
-        if ch == "[":
+        if ch == opener:
             depth += 1
-        elif ch == "]":
+        elif ch == closer:
             depth -= 1
             if depth == 0:
                 return j
-    raise ValueError("unterminated character class")
+    raise ValueError(f"unbalanced {opener!r}")
+
+
+def _class_end(pattern: str, i: int) -> int:
+    """The index after the character class (V1 sets may nest) that opens at ``pattern[i] == '['``."""
+    j = i + 1
+    if pattern[j : j + 1] == "^":
+        j += 1
+    if pattern[j : j + 1] == "]":  # a leading ] is literal
+        j += 1
+    return _balanced_end(pattern, j, "[", "]", depth=1)
 
 
 def _group_end(pattern: str, i: int) -> int:
     """The index after the group that opens at ``pattern[i] == '('``."""
-    depth, j = 0, i
-    while j < len(pattern):
-        ch = pattern[j]
-        if ch == "\\":
-            j += 2
-            continue
-        if ch == "[":
-            j = _class_end(pattern, j)
-            continue
-        j += 1
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return j
-    raise ValueError("unterminated group")
+    return _balanced_end(pattern, i, "(", ")")
 
 
 def relaxed(pattern: str) -> str | None:
