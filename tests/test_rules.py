@@ -165,6 +165,18 @@ def test_a_wrong_anchor_is_caught_by_the_examples_check(tmp_path):
     path.write_text(rule(anchor={"pattern": "X", "before": -1}))
     with pytest.raises(RuleError, match=r"p\.jsonl:1: the anchor's 'before' and 'after'"):
         read_span_patterns(path)
+    path.write_text(rule(pattern=r"甲\K乙癌", anchor={"pattern": "癌", "before": 2}, examples={"match": ["甲[乙癌]"]}))
+    with pytest.raises(RuleError, match=r"p\.jsonl:1: an anchored pattern cannot use"):
+        read_span_patterns(path)
+
+
+def test_windows_longer_than_the_reach_are_tried_to_their_end(tmp_path):
+    # anchors close together merge into one window wider than before + after + 1
+    path = write(tmp_path, "p.jsonl", rule(pattern="(?<=[，。])[甲乙]{1,2}癌", anchor={"pattern": "癌", "before": 2},
+                                           examples={"match": ["，[甲癌]"]}))
+    [pat] = read_span_patterns(path)
+    text = "癌癌癌癌癌癌，乙甲癌癌。甲癌"
+    assert list(pat.finditer(text)) == list(pat.finditer(text, anchored=False)) == [(7, 10), (12, 14)]
 
 
 def test_word_entries_load_and_other_unknown_labels_do_not(tmp_path):

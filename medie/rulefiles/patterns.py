@@ -75,6 +75,7 @@ class SpanPattern:
     anchor: Any = None
     before: int = 0
     after: int = 0
+    windowed: Any = None  # with an anchor: the regex that tries a window of positions in one call
 
     def finditer(self, text: str, anchored: bool = True):
         """Yield (start, end) of each mention in ``text``; a pattern that runs past the time limit is an error.
@@ -96,20 +97,31 @@ class SpanPattern:
             raise too_slow(self.where, self.name, len(text)) from None
 
     def _anchored(self, text: str):
-        """The matches of a scan of every position, found by trying only the positions the anchor allows."""
-        starts: set[int] = set()
-        for hit in self.anchor.finditer(text, overlapped=True, timeout=REGEX_TIMEOUT):
-            a = hit.start()
-            starts.update(range(max(0, a - self.before), min(len(text), a + self.after) + 1))
-        resume = 0
-        for pos in sorted(starts):
-            if pos < resume:
-                continue
-            match = self.regex.match(text, pos, timeout=REGEX_TIMEOUT)
-            if match is not None:
-                resume = max(match.end(), pos + 1)
-                yield match
+        """The matches of a scan of every position, found by trying only the positions the anchor allows.
 
+        The allowed positions form windows; in each, one call of :attr:`windowed` (the pattern behind a
+        lazy skip of at most ``before + after`` characters and ``\\K``) tries them left to right, as a
+        scan does, without a Python call per position.
+        """
+        windows: list[list[int]] = []
+        for hit in self.anchor.finditer(text, overlapped=True, timeout=REGEX_TIMEOUT):
+            lo, hi = max(0, hit.start() - self.before), min(len(text), hit.start() + self.after)
+            if windows and lo <= windows[-1][1] + 1:
+                windows[-1][1] = max(windows[-1][1], hi)
+            else:
+                windows.append([lo, hi])
+        reach, resume = self.before + self.after, 0
+        for lo, hi in windows:
+            pos = max(lo, resume)
+            while pos <= hi:
+                match = self.windowed.match(text, pos, timeout=REGEX_TIMEOUT)
+                if match is None:  # none starts in [pos, pos + reach]; a merged window may go on
+                    pos += reach + 1
+                    continue
+                if match.start() > hi:
+                    break
+                yield match
+                pos = resume = max(match.end(), match.start() + 1)
 
 # regex syntax whose meaning changes when the text is cut to a window: anchors, boundaries, lookarounds
 _SLICE_SENSITIVE = regex.compile(r"\^|\$|\\[bBAZzG]|\(\?<?[=!]|\\[pP]\{?Word|\\K")
@@ -278,9 +290,10 @@ def read_span_patterns(path: Path) -> list[SpanPattern]:
             if requires and not any(normalize(r).text in normalize(ex).text for r in requires):
                 raise RuleError(path, lineno, f"match example {ex!r} contains none of 'requires' {requires}")
         names.add(name)
-        out.append(SpanPattern(name, label, _compile(path, lineno, rec.get("pattern")),
-                               examples, f"{path}:{lineno}", tuple(normalize(r).text for r in requires),
-                               anchor, before, after))
+        compiled = _compile(path, lineno, rec.get("pattern"))
+        out.append(SpanPattern(name, label, compiled, examples, f"{path}:{lineno}",
+                               tuple(normalize(r).text for r in requires), anchor, before, after,
+                               _windowed(path, lineno, compiled, before + after) if anchor is not None else None))
     return out
 
 
@@ -294,6 +307,16 @@ def _anchor(path: Path, lineno: int, spec: Any) -> tuple[Any, int, int]:
     if any(not isinstance(n, int) or isinstance(n, bool) or n < 0 for n in reach):
         raise RuleError(path, lineno, "the anchor's 'before' and 'after' must be non-negative integers")
     return _compile(path, lineno, spec.get("pattern")), reach[0], reach[1]
+
+
+def _windowed(path: Path, lineno: int, compiled: Any, reach: int) -> Any:
+    """``compiled`` behind a lazy skip of up to ``reach`` characters: matched at ``pos``, it finds the
+    first match starting in ``[pos, pos + reach]``, and ``\\K`` makes that start the match's start."""
+    if "\\K" in compiled.pattern or "\\G" in compiled.pattern:
+        raise RuleError(path, lineno, "an anchored pattern cannot use \\K or \\G")
+    flags = regex.match(r"\(\?[a-zA-Z]+\)", compiled.pattern)  # global inline flags stay in front
+    head = flags.group() if flags else ""
+    return regex.compile(f"{head}[\\s\\S]{{0,{reach}}}?\\K(?:{compiled.pattern[len(head):]})", flags=regex.V1)
 
 
 def read_context_rules(path: Path) -> list[ContextRule]:
