@@ -87,6 +87,10 @@ def test_context_rule_errors(tmp_path):
     path = write(tmp_path, "c.jsonl", json.dumps(bad, ensure_ascii=False) + "\n")
     with pytest.raises(RuleError, match=rf"{path}:1: 'side' must be"):
         read_context_rules(path)
+    good = json.dumps(dict(bad, side="right"), ensure_ascii=False)
+    path.write_text(good + "\n" + good + "\n", encoding="utf-8")
+    with pytest.raises(RuleError, match=rf"{path}:2: missing or duplicate rule name 'c'"):
+        read_context_rules(path)
 
 
 def test_failing_example_is_reported(tmp_path, monkeypatch):

@@ -72,16 +72,20 @@ class Automaton:
         self._index = {f: i for i, f in enumerate(self._forms)}
         self.finish()
 
+    def every(self, text: str) -> list[tuple[int, int, Any]]:
+        """Every match, overlapping ones included: (start, end, value)."""
+        if self._automaton is None:
+            return []
+        values = self._values
+        return [(start, end, values[i]) for i, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True)]
+
     def longest(self, text: str) -> dict[int, tuple[int, Any]]:
         """For each start offset with a match: (length, value) of the longest form starting there."""
         best: dict[int, tuple[int, Any]] = {}
-        if self._automaton is None:
-            return best
-        values = self._values
-        for i, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
+        for start, end, value in self.every(text):
             length = end - start
             if start not in best or best[start][0] < length:
-                best[start] = (length, values[i])
+                best[start] = (length, value)
         return best
 
     def scan(self, text: str) -> Iterator[tuple[int, int, Any]]:

@@ -20,7 +20,7 @@ from ..labels import CANDIDATES
 from ..mention import doc_text
 from ..rulefiles import copy_rule_files, rules_dir
 from ..rulefiles.patterns import ContextRule, load_context_rules
-from .candidates import candidates
+from .candidates import Automaton, candidates
 
 
 @Language.factory("medie_context", default_config={})
@@ -39,6 +39,14 @@ class ContextFilter:
         self.rules = rules
         self.slice_free = [rule for rule in rules if rule.slice_free]
         self.sieved = [rule for rule in rules if rule.sieve is not None]
+        owners: dict[str, list[str]] = {}  # sieve string -> the names of the rules it is a sieve of
+        for rule in self.sieved:
+            for head in rule.sieve:
+                owners.setdefault(head, []).append(rule.name)
+        self._sieves = Automaton()
+        for head, ids in owners.items():
+            self._sieves.add(head, ids)
+        self._sieves.finish()
         self.by_label: dict[str, list[ContextRule]] = {}  # the rules of each label, in file order
         for rule in rules:
             for label in rule.labels:
@@ -47,14 +55,19 @@ class ContextFilter:
     def __call__(self, doc: Doc) -> Doc:
         text, kept, dropped = doc_text(doc), [], []
         names: set[tuple[str, str]] = set()
-        # where each rule's sieve (its regex without anchors and lookarounds) matches: a rule can only
-        # apply to a candidate whose window holds one of those places; no place, no rule for this text
-        starts = {id(rule): rule.sieve_starts(text) for rule in self.sieved}
+        # where each rule's sieve strings occur (see medie.rulefiles.sieve): a rule can only apply to a
+        # candidate whose window holds one of those places; no place, no rule for this text
+        starts: dict[str, list[int]] = {rule.name: [] for rule in self.sieved}
+        for start, _, owners in self._sieves.every(text):  # one pass over the text for all the rules
+            for owner in owners:
+                starts[owner].append(start)
+        for found in starts.values():
+            found.sort()
         # slice-free around rules are searched once over the whole text and looked up per candidate
-        scopes = {id(rule): scope for rule in self.slice_free if starts.get(id(rule)) != []
+        scopes = {rule.name: scope for rule in self.slice_free if starts.get(rule.name) != []
                   for scope in [rule.scope(text)] if scope is not None}
-        active = {label: [(rule, starts.get(id(rule)), scopes.get(id(rule))) for rule in rules
-                          if starts.get(id(rule)) != []]
+        active = {label: [(rule, starts.get(rule.name), scopes.get(rule.name)) for rule in rules
+                          if starts.get(rule.name) != []]
                   for label, rules in self.by_label.items()}
         for span in candidates(doc):
             for rule, found, scope in active.get(span.label_, ()):

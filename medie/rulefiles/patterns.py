@@ -145,26 +145,16 @@ class ContextRule:
     where: str = ""
     text: Any = None
     unless_after: Any = None
-    sieve: Any = None  # the regex without its assertions (see medie.rulefiles.sieve), or None
+    sieve: tuple[str, ...] | None = None  # strings one of which every match holds (medie.rulefiles.sieve)
 
     @property
     def slice_free(self) -> bool:
         """See :func:`slice_free`: then the rule's matches over the whole text are its matches near each candidate."""
         return slice_free(self.regex.pattern)
 
-    def sieve_starts(self, text: str) -> list[int] | None:
-        """Every offset of ``text`` at which the rule's sieve matches (None without a sieve): a match of
-        the rule in a candidate's window contains one of them (see :meth:`near`)."""
-        if self.sieve is None:
-            return None
-        try:
-            return [m.start() for m in self.sieve.finditer(text, overlapped=True, timeout=REGEX_TIMEOUT)]
-        except TimeoutError:
-            raise too_slow(self.where, self.name, len(text)) from None
-
     def near(self, starts: list[int], start: int, end: int) -> bool:
-        """False when no sieve match (``starts``, sorted) begins inside the window of candidate
-        ``[start, end)``: then the rule cannot match it."""
+        """False when no occurrence of a sieve string (``starts``: their offsets, sorted) begins inside
+        the window of candidate ``[start, end)``: then the rule cannot match it."""
         if self.side == "left":
             lo, hi = start - self.window, start
         elif self.side == "right":
@@ -320,8 +310,11 @@ def _windowed(path: Path, lineno: int, compiled: Any, reach: int) -> Any:
 
 
 def read_context_rules(path: Path) -> list[ContextRule]:
-    out = []
+    out, names = [], set()
     for lineno, rec in _records(path):
+        if not isinstance(rec.get("name"), str) or not rec["name"] or rec["name"] in names:
+            raise RuleError(path, lineno, f"missing or duplicate rule name {rec.get('name')!r}")
+        names.add(rec["name"])
         labels = rec.get("labels")
         if not isinstance(labels, list) or not labels or any(lab not in LABELS for lab in labels):
             raise RuleError(path, lineno, f"'labels' must be a list of known labels, got {labels!r}")
@@ -342,7 +335,7 @@ def read_context_rules(path: Path) -> list[ContextRule]:
         text_re = _compile(path, lineno, rec["text"]) if "text" in rec else None
         unless = _compile(path, lineno, rec["unless_after"]) if "unless_after" in rec else None
         compiled = _compile(path, lineno, rec.get("pattern"))
-        out.append(ContextRule(str(rec.get("name")), tuple(labels), rec["side"], window, compiled, action,
+        out.append(ContextRule(rec["name"], tuple(labels), rec["side"], window, compiled, action,
                                _examples(path, lineno, rec), f"{path}:{lineno}", text_re, unless, sieve(compiled)))
     return out
 

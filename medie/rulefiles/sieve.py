@@ -120,8 +120,7 @@ def _items(source: str) -> list[tuple[str, int]] | None:
         q = _QUANTIFIER.match(source, j)
         least = 1
         if q:
-            spec = q.group().rstrip("?") or "?"  # a lone lazy '?' is the optional quantifier
-            least = 0 if spec[0] in "?*" else 1 if spec[0] == "+" else int(spec[1:-1].split(",")[0] or 0)
+            least = _least(q.group())
             j = q.end()
         items.append((source[i:j], least))
         i = j
@@ -147,53 +146,66 @@ def _branches(source: str) -> list[str]:
     return out + [source[start:]]
 
 
-def _literal_led(source: str) -> bool:
-    """True when every way of matching ``source`` starts with a literal character."""
+def _least(quantifier: str) -> int:
+    """The least repeat count a quantifier allows (``?``, ``*``, ``+``, ``{m,n}``, each maybe lazy)."""
+    spec = quantifier.rstrip("?") or "?"  # a lone lazy '?' is the optional quantifier
+    return 0 if spec[0] in "?*" else 1 if spec[0] == "+" else int(spec[1:-1].split(",")[0] or 0)
+
+
+def _heads(source: str) -> list[str] | None:
+    """Literal strings one of which starts every match of ``source`` (None when some way of matching
+    it starts with a class, an optional item or anything else that is not a literal character)."""
+    out: list[str] = []
     for branch in _branches(source):
-        if not branch or branch[0] in ".[^$)*+?{":
-            return False
-        if branch[0] == "\\" and (len(branch) < 2 or branch[1].isalnum()):
-            return False  # a class escape such as \s or \p{Han}
-        if branch[0] == "(":
+        if branch.startswith("("):
             inner = _group_end(branch, 0)
-            if _QUANTIFIER.match(branch, inner) and _QUANTIFIER.match(branch, inner).group()[0] in "?*{":
-                return False
-            head = regex.match(r"\(\?(?::|P?<\w+>)|\((?!\?)", branch)
-            if head is None or not _literal_led(branch[head.end() : inner - 1]):
-                return False
-        elif _QUANTIFIER.match(branch, 1) and _QUANTIFIER.match(branch, 1).group()[0] in "?*{":
-            return False
-    return True
+            q = _QUANTIFIER.match(branch, inner)
+            opening = regex.match(r"\(\?(?::|P?<\w+>)|\((?!\?)", branch)
+            found = _heads(branch[opening.end() : inner - 1]) if opening and not (q and _least(q.group()) == 0) else None
+            if not found:
+                return None
+            out += found
+            continue
+        literal, i = [], 0
+        while i < len(branch):
+            ch = branch[i]
+            if ch == "\\" and branch[i + 1 : i + 2] and not branch[i + 1].isalnum():
+                token, j = branch[i + 1], i + 2  # an escaped punctuation character
+            elif ch == "\\" or ch in ".[]()|^$*+?{}":
+                break
+            else:
+                token, j = ch, i + 1
+            q = _QUANTIFIER.match(branch, j)
+            if q:  # a quantified character ends the literal, and joins it only if it must occur
+                if _least(q.group()) >= 1:
+                    literal.append(token)
+                break
+            literal.append(token)
+            i = j
+        if not literal:
+            return None
+        out.append("".join(literal))
+    return out
 
 
-def _cheap_tail(source: str) -> str | None:
-    """``source`` without the leading items that keep the engine from skipping to a literal, or None."""
-    items = _items(source)
-    if items is None:
-        return source if _literal_led(source) else None
-    for k, (_, least) in enumerate(items):
-        tail = "".join(item for item, _ in items[k:])
-        if least >= 1 and _literal_led(tail):
-            return tail
-    return None
-
-
-def sieve(compiled: Any) -> Any:
-    """The compiled sieve of ``compiled`` (same flags), or None when there is no useful one: not sound,
-    not compilable, ignoring case, without a literal to skip to, or matching the empty string."""
+def sieve(compiled: Any) -> tuple[str, ...] | None:
+    """The sieve of a rule's compiled regex: literal strings such that every stretch of text the rule
+    consumes, in any window, holds an occurrence of one of them; None when there is none (an unsound
+    construct, a case-insensitive regex, or nothing literal that every match must contain)."""
     if compiled.flags & regex.IGNORECASE:
         return None
     source = relaxed(compiled.pattern)
     if source is None:
         return None
     try:
-        source = _cheap_tail(source)
+        items = _items(source)
+        if items is None:
+            found = _heads(source)
+            return tuple(dict.fromkeys(found)) if found else None
+        for k, (_, least) in enumerate(items):  # a tail of the concatenation occurs wherever the whole does
+            found = _heads("".join(item for item, _ in items[k:])) if least >= 1 else None
+            if found:
+                return tuple(dict.fromkeys(found))
     except ValueError:
         return None
-    if source is None:
-        return None
-    try:
-        out = regex.compile(source, flags=compiled.flags)
-    except regex.error:
-        return None
-    return None if out.fullmatch("") is not None else out
+    return None
