@@ -100,3 +100,22 @@ def test_no_cache_when_it_is_off_or_cannot_be_written(tmp_path, monkeypatch):
     blocked.write_text("x", encoding="utf-8")
     monkeypatch.setenv("MEDIE_CACHE", str(blocked))  # a file, so no folder can be made under it
     assert hits(LexiconMatcher.from_rules("lex"))
+
+
+def test_an_automaton_pickles_and_keeps_its_first_entry_per_form():
+    import pickle
+
+    from medie.components.candidates import Automaton
+
+    automaton = Automaton()
+    automaton.add("单抗", "first")
+    automaton.add("帕博利珠单抗", "long")
+    automaton.add("单抗", "second")  # a form already added keeps its first value
+    automaton.finish()
+    again = pickle.loads(pickle.dumps(automaton))
+    text = "使用帕博利珠单抗"
+    assert again.longest(text) == automaton.longest(text) == {2: (6, "long"), 6: (2, "first")}
+    again.add("单抗", "third")
+    again.add("使用", "verb")
+    again.finish()
+    assert list(again.scan(text)) == [(0, 2, "verb"), (2, 8, "long")] and len(again) == 3

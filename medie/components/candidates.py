@@ -46,14 +46,16 @@ class Automaton:
     """
 
     def __init__(self) -> None:
-        self._index: dict[str, int] = {}
+        self._seen: set[str] | None = set()  # the forms added (rebuilt only if needed after unpickling)
         self._forms: list[str] = []
         self._values: list[Any] = []
         self._automaton: ahocorasick_rs.AhoCorasick | None = None
 
     def add(self, form: str, value: Any) -> None:
-        if form and form not in self._index:  # the first entry of a form wins
-            self._index[form] = len(self._forms)
+        if self._seen is None:
+            self._seen = set(self._forms)
+        if form and form not in self._seen:  # the first entry of a form wins
+            self._seen.add(form)
             self._forms.append(form)
             self._values.append(value)
 
@@ -68,8 +70,7 @@ class Automaton:
         return {"forms": self._forms, "values": self._values}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self._forms, self._values = state["forms"], state["values"]
-        self._index = {f: i for i, f in enumerate(self._forms)}
+        self._forms, self._values, self._seen = state["forms"], state["values"], None
         self.finish()
 
     def every(self, text: str) -> list[tuple[int, int, Any]]:
