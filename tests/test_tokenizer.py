@@ -60,3 +60,23 @@ def test_a_roman_numeral_character_after_latin_letters_is_its_own_token():
 
     doc = medie.load(trained=False).make_doc("TrialXⅢ 期与XⅡb期")
     assert "III" in [t.text for t in doc] and "TrialX" in [t.text for t in doc]
+
+
+def test_the_char_fast_path_gives_the_tokens_of_the_piece_by_piece_path(nlp, corpus_dir):
+    import random
+
+    from medie.text.normalize import normalize
+    from medie.text.tokenizer import _ROMAN, _char_tokens
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(corpus_dir.glob("*.txt"))]
+    rng = random.Random(5)
+    alphabet = list("阿替尼a B1 2.5mg CD19CAR HER2 αβ，。 \n\t１２ｍｇ (x) ７8%-/")
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(2000)]
+    checked = 0
+    for text in texts:
+        if _ROMAN.search(text):
+            continue  # Roman numerals always take the piece-by-piece path
+        norm = normalize(text)
+        assert _char_tokens(norm.text) == nlp.tokenizer._tokens(text, norm), text[:40]
+        checked += 1
+    assert checked > 2000

@@ -28,7 +28,7 @@ from spacy.vocab import Vocab
 
 from ..cache import cache_dir
 from ..labels import MAP_KEY, RAW_KEY, TEXT_KEY
-from .normalize import normalize
+from .normalize import NormalizedText, normalize
 from .textio import check_encodable
 
 SEGMENTERS = ("char", "pkuseg")
@@ -47,6 +47,28 @@ _WORD_SPLIT = regex.compile(r"(?<=[0-9])(?=[\p{Latin}\p{Greek}]{2})")
 
 
 _ROMAN = regex.compile("[\u2160-\u217f]")
+# the pieces of _PIECES with each Han character on its own: the char segmenter's tokens in one findall
+_CHAR_TOKENS = regex.compile(r"\p{Han}|[0-9]+(?:\.[0-9]+)?|[\p{Latin}\p{Greek}0-9]+| |.", flags=regex.DOTALL)
+
+
+def _char_tokens(text: str) -> tuple[list[str], list[bool]]:
+    """What :meth:`MedieTokenizer._tokens` gives with the char segmenter for a text without Roman
+    numerals, without a Python step per Han character."""
+    pieces = _CHAR_TOKENS.findall(text)
+    if _WORD_SPLIT.search(text) is not None:
+        pieces = [part for piece in pieces for part in (_WORD_SPLIT.split(piece) if len(piece) > 2 else (piece,))]
+    if " " not in text:
+        return pieces, [False] * len(pieces)
+    words: list[str] = []
+    spaces: list[bool] = []
+    for piece in pieces:
+        if piece == " ":
+            if words:
+                spaces[-1] = True
+        else:
+            words.append(piece)
+            spaces.append(False)
+    return words, spaces
 
 
 def _is_roman(ch: str) -> bool:
@@ -129,6 +151,18 @@ class MedieTokenizer:
             raise TypeError(f"medie tokenizer expects str, got {type(raw).__name__}")
         check_encodable(raw)
         norm = normalize(raw)
+        if self.segmenter == "char" and _ROMAN.search(raw) is None:
+            words, spaces = _char_tokens(norm.text)
+        else:
+            words, spaces = self._tokens(raw, norm)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc.user_data[RAW_KEY] = raw
+        doc.user_data[TEXT_KEY] = norm.text
+        doc.user_data[MAP_KEY] = (norm.src_start, norm.src_end)
+        return doc
+
+    def _tokens(self, raw: str, norm: NormalizedText) -> tuple[list[str], list[bool]]:
+        """Words and trailing-space flags, piece by piece (any segmenter; Roman numerals in the raw text)."""
         words: list[str] = []
         spaces: list[bool] = []
         roman = _ROMAN.search(raw) is not None
@@ -147,11 +181,7 @@ class MedieTokenizer:
                 pieces = [m.group()]
             words.extend(pieces)
             spaces.extend([False] * len(pieces))
-        doc = Doc(self.vocab, words=words, spaces=spaces)
-        doc.user_data[RAW_KEY] = raw
-        doc.user_data[TEXT_KEY] = norm.text
-        doc.user_data[MAP_KEY] = (norm.src_start, norm.src_end)
-        return doc
+        return words, spaces
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterable[Doc]:
         for text in texts:
