@@ -172,6 +172,9 @@ def test_a_wrong_anchor_is_caught_by_the_examples_check(tmp_path):
     path.write_text(rule(pattern=r"甲\K乙癌", anchor={"pattern": "癌", "before": 2}, examples={"match": ["甲[乙癌]"]}))
     with pytest.raises(RuleError, match=r"p\.jsonl:1: an anchored pattern cannot use"):
         read_span_patterns(path)
+    path.write_text(rule(pattern="(甲乙癌", anchor={"pattern": "癌", "before": 2}, examples={"match": ["[甲乙癌]"]}))
+    with pytest.raises(RuleError, match=r"p\.jsonl:1: bad regex: missing \) at position 4"):
+        read_span_patterns(path)
 
 
 def test_windows_longer_than_the_reach_are_tried_to_their_end(tmp_path):

@@ -40,6 +40,7 @@ from __future__ import annotations
 import json
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +69,7 @@ def too_slow(where: str, name: str, length: int) -> RuleError:
 class SpanPattern:
     name: str
     label: str
-    regex: Any
+    source: str
     examples: dict[str, list[str]] = field(default_factory=dict, compare=False)
     where: str = ""
     requires: tuple[str, ...] = ()
@@ -76,6 +77,12 @@ class SpanPattern:
     before: int = 0
     after: int = 0
     windowed: Any = None  # with an anchor: the regex that tries a window of positions in one call
+
+    @cached_property
+    def regex(self) -> Any:
+        """The compiled pattern. An anchored pattern runs through :attr:`windowed` (compiled, and so
+        checked, when the file is read); its plain regex is compiled only for a full scan."""
+        return regex.compile(self.source, flags=regex.V1)
 
     def finditer(self, text: str, anchored: bool = True):
         """Yield (start, end) of each mention in ``text``; a pattern that runs past the time limit is an error.
@@ -85,9 +92,9 @@ class SpanPattern:
         """
         if self.requires and not any(s in text for s in self.requires):
             return
-        group = "m" if "m" in self.regex.groupindex else 0
-        matches = self._anchored(text) if anchored and self.anchor is not None else \
-            self.regex.finditer(text, overlapped=False, timeout=REGEX_TIMEOUT)
+        windowed = anchored and self.anchor is not None
+        group = "m" if "m" in (self.windowed if windowed else self.regex).groupindex else 0
+        matches = self._anchored(text) if windowed else self.regex.finditer(text, overlapped=False, timeout=REGEX_TIMEOUT)
         try:
             for match in matches:
                 start, end = match.span(group)
@@ -280,10 +287,13 @@ def read_span_patterns(path: Path) -> list[SpanPattern]:
             if requires and not any(normalize(r).text in normalize(ex).text for r in requires):
                 raise RuleError(path, lineno, f"match example {ex!r} contains none of 'requires' {requires}")
         names.add(name)
-        compiled = _compile(path, lineno, rec.get("pattern"))
-        out.append(SpanPattern(name, label, compiled, examples, f"{path}:{lineno}",
-                               tuple(normalize(r).text for r in requires), anchor, before, after,
-                               _windowed(path, lineno, compiled, before + after) if anchor is not None else None))
+        source = rec.get("pattern")
+        windowed = _windowed(path, lineno, source, before + after) if anchor is not None else None
+        pat = SpanPattern(name, label, source, examples, f"{path}:{lineno}", tuple(normalize(r).text for r in requires),
+                          anchor, before, after, windowed)
+        if windowed is None:
+            pat.__dict__["regex"] = _compile(path, lineno, source)  # compiled now: a bad regex is reported here
+        out.append(pat)
     return out
 
 
@@ -299,14 +309,20 @@ def _anchor(path: Path, lineno: int, spec: Any) -> tuple[Any, int, int]:
     return _compile(path, lineno, spec.get("pattern")), reach[0], reach[1]
 
 
-def _windowed(path: Path, lineno: int, compiled: Any, reach: int) -> Any:
-    """``compiled`` behind a lazy skip of up to ``reach`` characters: matched at ``pos``, it finds the
+def _windowed(path: Path, lineno: int, source: Any, reach: int) -> Any:
+    """The pattern behind a lazy skip of up to ``reach`` characters: matched at ``pos``, it finds the
     first match starting in ``[pos, pos + reach]``, and ``\\K`` makes that start the match's start."""
-    if "\\K" in compiled.pattern or "\\G" in compiled.pattern:
+    if not isinstance(source, str) or not source:
+        raise RuleError(path, lineno, "missing or empty 'pattern'")
+    if "\\K" in source or "\\G" in source:
         raise RuleError(path, lineno, "an anchored pattern cannot use \\K or \\G")
-    flags = regex.match(r"\(\?[a-zA-Z]+\)", compiled.pattern)  # global inline flags stay in front
+    flags = regex.match(r"\(\?[a-zA-Z]+\)", source)  # global inline flags stay in front
     head = flags.group() if flags else ""
-    return regex.compile(f"{head}[\\s\\S]{{0,{reach}}}?\\K(?:{compiled.pattern[len(head):]})", flags=regex.V1)
+    try:
+        return regex.compile(f"{head}[\\s\\S]{{0,{reach}}}?\\K(?:{source[len(head):]})", flags=regex.V1)
+    except regex.error as err:
+        _compile(path, lineno, source)  # reports the pattern's own error, at its own positions
+        raise RuleError(path, lineno, f"bad regex once placed behind its anchor's skip: {err}") from err
 
 
 def read_context_rules(path: Path) -> list[ContextRule]:
