@@ -63,11 +63,11 @@ class ContextFilter:
                 starts[owner].append(start)
         for found in starts.values():
             found.sort()
+        idle = {name for name, found in starts.items() if not found}  # rules that cannot apply here
         # slice-free around rules are searched once over the whole text and looked up per candidate
-        scopes = {rule.name: scope for rule in self.slice_free if starts.get(rule.name) != []
+        scopes = {rule.name: scope for rule in self.slice_free if rule.name not in idle
                   for scope in [rule.scope(text)] if scope is not None}
-        active = {label: [(rule, starts.get(rule.name), scopes.get(rule.name)) for rule in rules
-                          if starts.get(rule.name) != []]
+        active = {label: [(rule, starts.get(rule.name), scopes.get(rule.name)) for rule in rules if rule.name not in idle]
                   for label, rules in self.by_label.items()}
         for span in candidates(doc):
             for rule, found, scope in active.get(span.label_, ()):

@@ -63,6 +63,21 @@ def _group_end(pattern: str, i: int) -> int:
     return _balanced_end(pattern, i, "(", ")")
 
 
+def _atom_end(pattern: str, i: int) -> int:
+    """The index after the atom at ``pattern[i]``: an escape (``\\p{Han}`` whole), a class, a group or a character."""
+    ch = pattern[i]
+    if ch == "\\":
+        j = i + 2
+        if pattern[i + 1 : i + 2] in ("p", "P", "N", "x", "u") and pattern[j : j + 1] == "{":
+            j = pattern.index("}", j) + 1
+        return j
+    if ch == "[":
+        return _class_end(pattern, i)
+    if ch == "(":
+        return _group_end(pattern, i)
+    return i + 1
+
+
 def relaxed(pattern: str) -> str | None:
     """``pattern`` with its zero-width assertions removed, or None when that would not be sound."""
     if _UNSAFE.search(pattern):
@@ -72,29 +87,17 @@ def relaxed(pattern: str) -> str | None:
     try:
         while i < n:
             ch = pattern[i]
-            if ch == "\\":
-                if pattern[i + 1 : i + 2] in _ASSERTION_ESCAPES:
-                    i += 2
-                    continue
-                j = i + 2
-                if pattern[i + 1 : i + 2] in ("p", "P", "N", "x", "u") and pattern[j : j + 1] == "{":
-                    j = pattern.index("}", j) + 1
-                out.append(pattern[i:j])
-                i = j
-            elif ch == "[":
-                j = _class_end(pattern, i)
-                out.append(pattern[i:j])
-                i = j
-            elif ch in "^$":
-                i += 1
+            if ch == "\\" and pattern[i + 1 : i + 2] in _ASSERTION_ESCAPES or ch in "^$":
+                i += 1 if ch in "^$" else 2
             elif pattern.startswith(_LOOKAROUND, i):
                 i = _group_end(pattern, i)
                 q = _QUANTIFIER.match(pattern, i)  # a quantified assertion goes with its quantifier
                 if q:
                     i = q.end()
             else:
-                out.append(ch)
-                i += 1
+                j = _atom_end(pattern, i) if ch in "\\[" else i + 1  # groups are walked into
+                out.append(pattern[i:j])
+                i = j
     except ValueError:
         return None
     return "".join(out)
@@ -107,16 +110,7 @@ def _items(source: str) -> list[tuple[str, int]] | None:
         ch = source[i]
         if ch == "|":
             return None
-        if ch == "\\":
-            j = i + 2
-            if source[i + 1 : i + 2] in ("p", "P", "N", "x", "u") and source[j : j + 1] == "{":
-                j = source.index("}", j) + 1
-        elif ch == "[":
-            j = _class_end(source, i)
-        elif ch == "(":
-            j = _group_end(source, i)
-        else:
-            j = i + 1
+        j = _atom_end(source, i)
         q = _QUANTIFIER.match(source, j)
         least = 1
         if q:
@@ -131,18 +125,10 @@ def _branches(source: str) -> list[str]:
     """The top-level alternatives of ``source``."""
     out, i, start = [], 0, 0
     while i < len(source):
-        ch = source[i]
-        if ch == "\\":
-            i += 2
-        elif ch == "[":
-            i = _class_end(source, i)
-        elif ch == "(":
-            i = _group_end(source, i)
-        else:
-            if ch == "|":
-                out.append(source[start:i])
-                start = i + 1
-            i += 1
+        if source[i] == "|":
+            out.append(source[start:i])
+            start = i + 1
+        i = _atom_end(source, i)
     return out + [source[start:]]
 
 
