@@ -68,6 +68,8 @@ EN_DROP = regex.compile(
 )
 
 
+# a procedure, examination or therapy the graph files under diseases (胃镜检查, 肾移植, 心肺复苏术): not a DISEASE
+PROCEDURE = regex.compile(r"(?:检查|检测|测定|试验|造影|扫描|穿刺|活检|镜|术|切除|移植|疗法|治疗)$")
 # population words that may stand before a disease name (not 老年性, which makes the name itself)
 POPULATION = regex.compile(r"(?:老年人|老年|小儿|儿童|新生儿|婴幼儿|婴儿|幼儿|成人|成年人|青少年|女性|男性)(?!性)(\p{Han}{2,})")
 
@@ -157,8 +159,8 @@ def main() -> None:
         if term is None:
             continue
         if keys & DISEASE_KEYS and not keys & (DRUG_KEYS | HERB_KEYS):
-            if symptom_uses[subject] >= 3 and not DISEASE_WORD.search(term):
-                continue
+            if symptom_uses[subject] >= 3 and not DISEASE_WORD.search(term) or PROCEDURE.search(term):
+                continue  # a symptom more than a disease, or a procedure (its aliases go with it)
             aliases = [a for a in (clean(x) for x in preds.get("别称", []) + preds.get("又称", [])) if a]
             codes = "|".join(f"ICD10:{c.strip()}" for c in preds.get("ICD10", []) if c.strip())
             rows["DISEASE"].append((term, english(preds.get("英文名称", [])), aliases, f"cmekg:{subject}", codes))
@@ -203,7 +205,7 @@ def main() -> None:
     def keep(form: str, label: str) -> bool:
         return (form not in hand and len(labels_of[form]) == 1
                 and not (label == "DRUG" and (is_drug_class(form) or form in not_drugs or form in FOODS))
-                and not (label == "DISEASE" and population_form(form)))
+                and not (label == "DISEASE" and (population_form(form) or PROCEDURE.search(form))))
 
     for label, items in rows.items():
         seen: set[str] = set()
