@@ -70,6 +70,9 @@ EN_DROP = regex.compile(
 
 # a procedure, examination or therapy the graph files under diseases (胃镜检查, 肾移植, 心肺复苏术): not a DISEASE
 PROCEDURE = regex.compile(r"(?:检查|检测|测定|试验|造影|扫描|穿刺|活检|镜|术|切除|移植|疗法|治疗)$")
+# organ names the graph gives as aliases of a disease (结肠 for 放射性肠炎): an organ is no DISEASE (spec)
+ORGANS = frozenset("结肠 直肠 小肠 大肠 肠 胃 肝 肺 肾 心 心脏 脑 大脑 食管 食道 乳腺 乳房 胰腺 胆囊 膀胱 子宫 卵巢 甲状腺 "
+                   "皮肤 骨 骨骼 血管 淋巴结 十二指肠 前列腺 阑尾 扁桃体 关节 脊髓 脊柱 神经 肌肉 血液 宫颈 脾 脾脏".split())
 # population words that may stand before a disease name (not 老年性, which makes the name itself)
 POPULATION = regex.compile(r"(?:老年人|老年|小儿|儿童|新生儿|婴幼儿|婴儿|幼儿|成人|成年人|青少年|女性|男性)(?!性)(\p{Han}{2,})")
 
@@ -205,7 +208,7 @@ def main() -> None:
     def keep(form: str, label: str) -> bool:
         return (form not in hand and len(labels_of[form]) == 1
                 and not (label == "DRUG" and (is_drug_class(form) or form in not_drugs or form in FOODS))
-                and not (label == "DISEASE" and (population_form(form) or PROCEDURE.search(form))))
+                and not (label == "DISEASE" and (population_form(form) or PROCEDURE.search(form) or form in ORGANS)))
 
     for label, items in rows.items():
         seen: set[str] = set()
