@@ -70,6 +70,8 @@ EN_DROP = regex.compile(
 
 # a procedure, examination or therapy the graph files under diseases (胃镜检查, 肾移植, 心肺复苏术): not a DISEASE
 PROCEDURE = regex.compile(r"(?:检查|检测|测定|试验|造影|扫描|穿刺|活检|镜|术|切除|移植|疗法|治疗)$")
+# a pathogen (结核杆菌, 幽门螺杆菌) or a kind of infant (早产儿, 高危儿) the graph files under diseases: not a DISEASE
+PATHOGEN_OR_PERSON = regex.compile(r"(?:菌|病毒|支原体|衣原体|螺旋体|原虫|(?<!畸形|无脑)儿)$")
 # organ names the graph gives as aliases of a disease (结肠 for 放射性肠炎): an organ is no DISEASE (spec)
 ORGANS = frozenset("结肠 直肠 小肠 大肠 肠 胃 肝 肺 肾 心 心脏 脑 大脑 食管 食道 乳腺 乳房 胰腺 胆囊 膀胱 子宫 卵巢 甲状腺 "
                    "皮肤 骨 骨骼 血管 淋巴结 十二指肠 前列腺 阑尾 扁桃体 关节 脊髓 脊柱 神经 肌肉 血液 宫颈 脾 脾脏".split())
@@ -208,7 +210,8 @@ def main() -> None:
     def keep(form: str, label: str) -> bool:
         return (form not in hand and len(labels_of[form]) == 1
                 and not (label == "DRUG" and (is_drug_class(form) or form in not_drugs or form in FOODS))
-                and not (label == "DISEASE" and (population_form(form) or PROCEDURE.search(form) or form in ORGANS)))
+                and not (label == "DISEASE" and (population_form(form) or PROCEDURE.search(form) or form in ORGANS
+                                                 or PATHOGEN_OR_PERSON.search(form))))
 
     for label, items in rows.items():
         seen: set[str] = set()
