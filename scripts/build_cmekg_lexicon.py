@@ -164,7 +164,7 @@ def main() -> None:
         if term is None:
             continue
         if keys & DISEASE_KEYS and not keys & (DRUG_KEYS | HERB_KEYS):
-            if symptom_uses[subject] >= 3 and not DISEASE_WORD.search(term) or PROCEDURE.search(term):
+            if (symptom_uses[subject] >= 3 and not DISEASE_WORD.search(term)) or PROCEDURE.search(term):
                 continue  # a symptom more than a disease, or a procedure (its aliases go with it)
             aliases = [a for a in (clean(x) for x in preds.get("别称", []) + preds.get("又称", [])) if a]
             codes = "|".join(f"ICD10:{c.strip()}" for c in preds.get("ICD10", []) if c.strip())
