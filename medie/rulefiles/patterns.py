@@ -20,7 +20,8 @@ A context rule line::
     {"name": "date_year", "labels": ["RESULT"], "side": "right", "window": 3,
      "pattern": "^年", "action": "drop", "examples": {"match": ["于[2022]年"], "nomatch": ["[88%]的患者"]}}
 
-``side`` is ``left`` (the ``window`` characters before the candidate), ``right``, or ``around``
+``name`` is unique in the file (it keys the rule's sieve, :mod:`medie.rulefiles.sieve`). ``side`` is
+``left`` (the ``window`` characters before the candidate), ``right``, or ``around``
 (the pattern must match a stretch that covers the whole candidate, e.g. a URL); the optional
 ``text`` is a regex the candidate's own text must match for the rule to apply, and the optional
 ``unless_after`` one that keeps the rule from applying when it matches at the start of the ``window``
