@@ -151,21 +151,22 @@ class MedieTokenizer:
             raise TypeError(f"medie tokenizer expects str, got {type(raw).__name__}")
         check_encodable(raw)
         norm = normalize(raw)
-        if self.segmenter == "char" and _ROMAN.search(raw) is None:
+        roman = _ROMAN.search(raw) is not None
+        if self.segmenter == "char" and not roman:
             words, spaces = _char_tokens(norm.text)
         else:
-            words, spaces = self._tokens(raw, norm)
+            words, spaces = self._tokens(raw, norm, roman)
         doc = Doc(self.vocab, words=words, spaces=spaces)
         doc.user_data[RAW_KEY] = raw
         doc.user_data[TEXT_KEY] = norm.text
         doc.user_data[MAP_KEY] = (norm.src_start, norm.src_end)
         return doc
 
-    def _tokens(self, raw: str, norm: NormalizedText) -> tuple[list[str], list[bool]]:
-        """Words and trailing-space flags, piece by piece (any segmenter; Roman numerals in the raw text)."""
+    def _tokens(self, raw: str, norm: NormalizedText, roman: bool) -> tuple[list[str], list[bool]]:
+        """Words and trailing-space flags, piece by piece (any segmenter; ``roman``: the raw text has
+        Roman-numeral characters, which cut Latin runs)."""
         words: list[str] = []
         spaces: list[bool] = []
-        roman = _ROMAN.search(raw) is not None
         for m in _PIECES.finditer(norm.text):
             kind = m.lastgroup
             if kind == "space":
