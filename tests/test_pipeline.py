@@ -59,6 +59,13 @@ def test_target_shapes_and_abbreviation_propagation(rules):
     assert ("HER2", "TARGET") in got
 
 
+def test_chinese_protein_names_beside_their_bracketed_symbols_are_targets(rules):
+    text = "一款靶向人某某细胞表面抗原 3(ABC3)的抗体，可双重阻断白介素9 (IL-9)，并使XYZ7（类某某蛋白 7）失活。"
+    got = {(m.text, m.label) for m in medie.extract(text, rules)}
+    assert {("某某细胞表面抗原 3", "TARGET"), ("白介素9", "TARGET"), ("类某某蛋白 7", "TARGET")} <= got
+    measured = {(m.text, m.label) for m in medie.extract("治疗后血清某某因子(XF)水平下降。设计一种嵌合抗原受体(CAR)。", rules)}
+    assert not any(label == "TARGET" for _, label in measured)
+
 def test_development_codes_and_inn_stems(rules):
     got = found(rules, "QX-3021与替雷利珠单抗联用,另一组使用glofitamab。")
     assert {("QX-3021", "DRUG"), ("替雷利珠单抗", "DRUG"), ("glofitamab", "DRUG")} <= set(got)
