@@ -66,17 +66,20 @@ def test_chinese_protein_names_beside_their_bracketed_symbols_are_targets(rules)
     measured = {(m.text, m.label) for m in medie.extract("治疗后血清某某因子(XF)水平下降。设计一种嵌合抗原受体(CAR)。", rules)}
     assert not any(label == "TARGET" for _, label in measured)
 
+
 def test_a_disease_category_named_by_its_quality(rules):
     got = {(m.text, m.label) for m in medie.extract("该疗法用于治疗罕见的遗传性代谢性疾病。", rules)}
     assert ("遗传性代谢性疾病", "DISEASE") in got
     assert not any(label == "DISEASE" for _, label in
                    {(m.text, m.label) for m in medie.extract("患者的疾病负担较重。", rules)})
 
+
 def test_doses_counted_in_tablets_and_listed_with_one_unit(rules):
     got = {(m.text, m.label) for m in medie.extract("受试者每次口服2片。三组给药剂量分别为0.5、1、2 mg/kg。", rules)}
     assert {("2片", "DOSE"), ("0.5", "DOSE"), ("1", "DOSE"), ("2 mg/kg", "DOSE")} <= got
     concentrations = {(m.text, m.label) for m in medie.extract("标准溶液浓度分别为1、2、5 mg/L。", rules)}
     assert not any(label == "DOSE" for _, label in concentrations)
+
 
 def test_development_codes_and_inn_stems(rules):
     got = found(rules, "QX-3021与替雷利珠单抗联用,另一组使用glofitamab。")
