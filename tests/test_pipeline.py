@@ -74,6 +74,13 @@ def test_a_disease_category_named_by_its_quality(rules):
                    {(m.text, m.label) for m in medie.extract("患者的疾病负担较重。", rules)})
 
 
+def test_english_disease_names_by_their_head_noun(rules):
+    got = {(m.text, m.label) for m in medie.extract("We enrolled adults with community acquired pneumonia and a second group with Crohn’s disease.", rules)}
+    assert {("community acquired pneumonia", "DISEASE"), ("Crohn’s disease", "DISEASE")} <= got
+    assert not any(label == "DISEASE" for _, label in
+                   {(m.text, m.label) for m in medie.extract("The treatment of this disease is costly.", rules)})
+
+
 def test_doses_counted_in_tablets_and_listed_with_one_unit(rules):
     got = {(m.text, m.label) for m in medie.extract("受试者每次口服2片。三组给药剂量分别为0.5、1、2 mg/kg。", rules)}
     assert {("2片", "DOSE"), ("0.5", "DOSE"), ("1", "DOSE"), ("2 mg/kg", "DOSE")} <= got
