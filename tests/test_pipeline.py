@@ -81,6 +81,13 @@ def test_english_disease_names_by_their_head_noun(rules):
                    {(m.text, m.label) for m in medie.extract("The treatment of this disease is costly.", rules)})
 
 
+def test_disease_words_inside_drug_classes_and_organisation_names_are_no_diseases(rules):
+    text = "本文分析了抗高血压药的用量。据世界血友病联合会统计，患者多为血友病。"
+    got = [(m.text, m.label) for m in medie.extract(text, rules)]
+    assert got == [("血友病", "DISEASE")]
+    assert ("高血压", "DISEASE") in {(m.text, m.label) for m in medie.extract("患者合并高血压。", rules)}
+
+
 def test_doses_counted_in_tablets_and_listed_with_one_unit(rules):
     got = {(m.text, m.label) for m in medie.extract("受试者每次口服2片。三组给药剂量分别为0.5、1、2 mg/kg。", rules)}
     assert {("2片", "DOSE"), ("0.5", "DOSE"), ("1", "DOSE"), ("2 mg/kg", "DOSE")} <= got
