@@ -88,6 +88,12 @@ def test_disease_words_inside_drug_classes_and_organisation_names_are_no_disease
     assert ("高血压", "DISEASE") in {(m.text, m.label) for m in medie.extract("患者合并高血压。", rules)}
 
 
+def test_bare_tumour_word_is_a_disease_only_where_it_is_treated(rules):
+    labelled = lambda text: [m.label for m in medie.extract(text, rules) if m.text == "肿瘤"]
+    assert labelled("该药用于肿瘤免疫治疗。") == ["DISEASE"]
+    assert labelled("T细胞重新识别并攻击肿瘤。") == []
+
+
 def test_doses_counted_in_tablets_and_listed_with_one_unit(rules):
     got = {(m.text, m.label) for m in medie.extract("受试者每次口服2片。三组给药剂量分别为0.5、1、2 mg/kg。", rules)}
     assert {("2片", "DOSE"), ("0.5", "DOSE"), ("1", "DOSE"), ("2 mg/kg", "DOSE")} <= got
