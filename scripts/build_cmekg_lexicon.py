@@ -72,6 +72,9 @@ EN_DROP = regex.compile(
 PROCEDURE = regex.compile(r"(?:检查|检测|测定|试验|造影|扫描|穿刺|活检|镜|术|切除|移植|疗法|治疗)$")
 # a pathogen (结核杆菌, 幽门螺杆菌) or a kind of infant (早产儿, 高危儿) the graph files under diseases: not a DISEASE
 PATHOGEN_OR_PERSON = regex.compile(r"(?:菌|病毒|支原体|衣原体|螺旋体|原虫|(?<!畸形|无脑)儿)$")
+# a loss of a function the graph files under diseases (记忆障碍, 听力障碍, 意识障碍): a sign, not a DISEASE (spec:
+# symptoms and signs are not DISEASE); named disorders (抑郁障碍, 睡眠障碍, 智力障碍) stay
+SIGN = regex.compile(r"^(?:老年人)?(?:记忆|听力|视力|嗅觉|味觉|意识|感觉|躯体感觉|平衡|肢体功能|尿便|排尿|吞咽|语言|构音)障碍(?:康复)?$")
 # organ names the graph gives as aliases of a disease (结肠 for 放射性肠炎): an organ is no DISEASE (spec)
 ORGANS = frozenset("结肠 直肠 小肠 大肠 肠 胃 肝 肺 肾 心 心脏 脑 大脑 食管 食道 乳腺 乳房 胰腺 胆囊 膀胱 子宫 卵巢 甲状腺 "
                    "皮肤 骨 骨骼 血管 淋巴结 十二指肠 前列腺 阑尾 扁桃体 关节 脊髓 脊柱 神经 肌肉 血液 宫颈 脾 脾脏".split())
@@ -211,7 +214,7 @@ def main() -> None:
         return (form not in hand and len(labels_of[form]) == 1
                 and not (label == "DRUG" and (is_drug_class(form) or form in not_drugs or form in FOODS))
                 and not (label == "DISEASE" and (population_form(form) or PROCEDURE.search(form) or form in ORGANS
-                                                 or PATHOGEN_OR_PERSON.search(form))))
+                                                 or PATHOGEN_OR_PERSON.search(form) or SIGN.match(form))))
 
     for label, items in rows.items():
         seen: set[str] = set()
