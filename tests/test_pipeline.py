@@ -94,6 +94,12 @@ def test_bare_tumour_word_is_a_disease_only_where_it_is_treated(rules):
     assert labelled("T细胞重新识别并攻击肿瘤。") == []
 
 
+def test_the_abbreviation_closing_a_bracket_opened_before_a_name_takes_its_label(rules):
+    text = "患者有某处狭窄(community acquired pneumonia, CAPX)。后来CAPX加重。"
+    got = [(m.text, m.label) for m in medie.extract(text, rules)]
+    assert got.count(("CAPX", "DISEASE")) == 2
+
+
 def test_doses_counted_in_tablets_and_listed_with_one_unit(rules):
     got = {(m.text, m.label) for m in medie.extract("受试者每次口服2片。三组给药剂量分别为0.5、1、2 mg/kg。", rules)}
     assert {("2片", "DOSE"), ("0.5", "DOSE"), ("1", "DOSE"), ("2 mg/kg", "DOSE")} <= got

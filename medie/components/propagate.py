@@ -17,6 +17,9 @@ _UNIT = regex.compile(r"(?i)(?:[mμunk]?g|m?l|iu|u|[mμn]?mol|kg|m2|m²|h|d|min|
 _ABBREV = regex.compile(r"^\s?\(\s?([A-Za-z][A-Za-z0-9\-/.+]{0,15}(?: [A-Za-z0-9\-]{1,10}){0,2})\s?[),;]")
 # an English gloss with its abbreviation after a Chinese name: 短暂性脑缺血发作(transient ischemic attack, TIA)
 _GLOSS = regex.compile(r"^\s?\(\s?([A-Za-z][A-Za-z'’\-]*(?: [A-Za-z][A-Za-z'’\-]*){1,9})\s?[,;]\s?([A-Za-z][A-Za-z0-9\-]{1,9})\s?\)")
+# the abbreviation that closes a bracket opened right before a recognised name: 狭窄(vertebral artery stenosis, VAS)
+_OPENED = regex.compile(r"\(\s?$")
+_CLOSING_ABBREV = regex.compile(r"^\s?[,;]\s?([A-Za-z][A-Za-z0-9\-]{1,9})\s?\)")
 
 
 @Language.factory("medie_propagate", default_config={"labels": list(NAME_LABELS), "abbreviation_labels": list(NAME_LABELS)})
@@ -30,7 +33,8 @@ class Propagator:
     labelled at every other occurrence. Lexicon names need no help: the lexicon matcher finds every
     occurrence, and the context rules have judged each one. For ``abbreviation_labels`` (which may
     include ENDPOINT, whose own names are not spread) the bracketed abbreviation after a name, and
-    an English gloss with its abbreviation (``最佳矫正视力(best corrected visual acuity, BCVA)``), get
+    an English gloss with its abbreviation (``最佳矫正视力(best corrected visual acuity, BCVA)``), and the
+    abbreviation that closes the bracket a recognised name opens (``(vertebral artery stenosis, VAS)``), get
     the name's label wherever they occur."""
 
     def __init__(self, name: str, labels: list[str], abbreviation_labels: list[str] | None = None) -> None:
@@ -48,6 +52,10 @@ class Propagator:
                 if g:
                     for form in g.groups():
                         forms.setdefault(form, (ent.label_, ent.kb_id_))
+                closing = _CLOSING_ABBREV.match(after)
+                opened = _OPENED.search(text, max(0, ent.start_char - 2), ent.start_char)
+                if closing and opened and not _UNIT.fullmatch(closing.group(1)):
+                    forms.setdefault(closing.group(1), (ent.label_, ent.kb_id_))
                 elif ent.label_ not in self.labels:
                     m = _ABBREV.match(after)
                     if m and not _UNIT.fullmatch(m.group(1)):
