@@ -15,7 +15,7 @@ def reference_normalize(raw: str) -> NormalizedText:
     pending_ws = -1  # raw index of the first character of a pending whitespace run
     prev_wide = True  # the text start behaves like a wide neighbour: leading runs are dropped
     glossed = bytearray()
-    if "(" in raw:
+    if "(" in raw or "（" in raw:
         for m in _PINYIN_GLOSS.finditer(raw):
             if not glossed:
                 glossed = bytearray(len(raw))

@@ -59,6 +59,7 @@ def test_pinyin_glosses_inside_words_are_layout_noise():
     s, e = norm.to_raw(0, 10)
     assert raw[s:e] == "難治性癲癇部分性發(fā)作"
     assert normalize("剂量(mg)与(pH)").text == "剂量(mg)与(pH)"  # Latin in brackets is not a gloss
+    assert normalize("持續（ｘù）時（shí）間").text == "持续时间"  # full-width brackets and letters too
 
 
 def test_to_norm_inverts_to_raw():

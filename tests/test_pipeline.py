@@ -306,3 +306,17 @@ def test_nanoparticle_codes_salts_and_glued_phases(rules):
 def test_lab_tests_and_class_words_keep_drug_names_from_being_cut_out_of_them(rules):
     got = found(rules, "患儿凝血酶原时间延长，血同型半胱氨酸升高，予抗菌素治疗，并口服乳酸菌素片。")
     assert [text for text, label in got if label == "DRUG"] == ["乳酸菌素片"]
+
+
+def _full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+def test_the_full_width_twin_of_every_corpus_document_gives_the_same_mentions(nlp, corpus_dir):
+    """Full-width ASCII (letters, digits, brackets, signs) is one of the messy inputs: every corpus
+    document, written in full-width forms, must give the mentions of its ASCII original."""
+    for path in sorted(corpus_dir.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        plain = [(m.start, m.end, m.label) for m in medie.extract(text, nlp)]
+        wide = [(m.start, m.end, m.label) for m in medie.extract(_full_width(text), nlp)]
+        assert wide == plain, path.name

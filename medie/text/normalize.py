@@ -31,8 +31,8 @@ import regex
 
 _ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
-# a bracketed pinyin syllable with a tone mark right after a Han character: 發(fā)
-_PINYIN_GLOSS = regex.compile(rf"(?<=\p{{Han}})\((?=[a-zü{_TONED}]{{1,6}}\))[a-zü]*[{_TONED}][a-zü]*\)")
+# a bracketed pinyin syllable with a tone mark right after a Han character: 發(fā), 發（ｆā） in full-width forms
+_PINYIN_GLOSS = regex.compile(rf"(?<=\p{{Han}})[(（](?=[a-zａ-ｚü{_TONED}]{{1,6}}[)）])[a-zａ-ｚü]*[{_TONED}][a-zａ-ｚü]*[)）]")
 _WIDE_PUNCT = frozenset("“”‘’…—·")
 
 
@@ -151,7 +151,7 @@ def normalized_text(raw: str) -> str:
     chars = set(raw)
     for ch in chars.difference(_KIND):
         _kind(ch)
-    if _ONES.issuperset(chars) and ("(" not in chars or not _PINYIN_GLOSS.search(raw)):
+    if _ONES.issuperset(chars) and (chars.isdisjoint("(（") or not _PINYIN_GLOSS.search(raw)):
         return _translated(raw, chars)
     return normalize(raw).text
 
@@ -174,7 +174,7 @@ def normalize(raw: str) -> NormalizedText:
     for ch in chars.difference(_KIND):
         _kind(ch)
     special = chars.difference(_ONES)
-    glosses = list(_PINYIN_GLOSS.finditer(raw)) if "(" in raw else []
+    glosses = list(_PINYIN_GLOSS.finditer(raw)) if not chars.isdisjoint("(（") else []
     if not special and not glosses:
         n = len(raw)
         return NormalizedText(raw, _translated(raw, chars), tuple(range(n)), tuple(range(1, n + 1)))
