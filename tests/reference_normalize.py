@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from medie.text.normalize import _PINYIN_GLOSS, NormalizedText, _fold, _wide_source
+from medie.text.normalize import _PINYIN_GLOSS, NormalizedText, _fold, _mainland, _wide_source
 
 
 def reference_normalize(raw: str) -> NormalizedText:
@@ -43,4 +43,4 @@ def reference_normalize(raw: str) -> NormalizedText:
             starts.append(i)
             ends.append(i + 1)
         prev_wide = _wide_source(ch, folded)
-    return NormalizedText(raw, "".join(out), tuple(starts), tuple(ends))
+    return NormalizedText(raw, _mainland("".join(out)), tuple(starts), tuple(ends))

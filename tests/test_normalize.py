@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from medie.text.normalize import normalize
+from medie.text.normalize import normalize, normalized_text
 
 NOISY = st.lists(
     st.sampled_from(list("抗体治疗肿瘤患者期例ＣＤ１９％ⅡⅢ（），。CDHR0123456789.%-/ \n\r\t\u00a0\u200b\u3000\ufeff"
@@ -61,6 +61,14 @@ def test_pinyin_glosses_inside_words_are_layout_noise():
     assert normalize("剂量(mg)与(pH)").text == "剂量(mg)与(pH)"  # Latin in brackets is not a gloss
     assert normalize("持續（ｘù）時（shí）間").text == "持续时间"  # full-width brackets and letters too
 
+
+def test_regional_words_become_the_mainland_ones_and_keep_the_offsets():
+    raw = "急性胰臟炎與酪胺酸激酶，攝護\n腺癌"
+    norm = normalize(raw)
+    assert norm.text == "急性胰腺炎与酪氨酸激酶,前列腺癌"
+    s, e = norm.to_raw(12, 16)
+    assert raw[s:e] == "攝護\n腺癌"
+    assert normalized_text("胰臟癌") == "胰腺癌"
 
 def test_to_norm_inverts_to_raw():
     raw = "靶向 ＣＤ１９ 的\n\n治疗"

@@ -21,7 +21,7 @@ from ..cache import cache_enabled, read_entry, write_entry
 from ..labels import CODES_KEY
 from ..mention import doc_text
 from ..rulefiles.lexicon import LexiconEntry, lexicon_files, load_lexicons
-from ..text.normalize import T2S_FILE, normalized_text
+from ..text.normalize import REGIONAL_FILE, T2S_FILE, normalized_text
 from ..rulefiles import lexicon as lexicon_module
 from ..text import normalize as normalize_module
 from . import candidates as candidates_module
@@ -42,9 +42,10 @@ def make_lexicon_matcher(nlp: Language, name: str, exclude_sources: list[str]) -
 
 def _cache_key(paths: list[Path], exclude_sources: Iterable[str]) -> str:
     """A name for the built matcher: a hash of every lexicon file (path and bytes), the exclusions,
-    the normalisation table and the code that reads, normalises and indexes the forms."""
+    the normalisation tables and the code that reads, normalises and indexes the forms."""
     digest = hashlib.sha256(f"{CACHE_FORMAT}\0{ahocorasick_version()}".encode())
     digest.update(T2S_FILE.read_bytes())
+    digest.update(REGIONAL_FILE.read_bytes())
     for module in (__file__, normalize_module.__file__, lexicon_module.__file__, candidates_module.__file__):
         digest.update(Path(module).read_bytes())
     for path in paths:

@@ -9,6 +9,8 @@ What changes:
 - Traditional characters become Simplified ones, one character for one (``單抗`` → ``单抗``), from
   OpenCC's ``t2s`` data (``data/t2s.tsv``, built by ``scripts/build_t2s.py``), so that the rules,
   written in Simplified characters, match both scripts and the offset map stays one to one;
+- regional medical words become the mainland ones of the same length (``胰臟炎`` → ``胰腺炎``,
+  ``酪胺酸`` → ``酪氨酸``; ``data/regional.tsv``), after that folding;
 - zero-width characters and the byte-order mark are dropped, and so are pinyin glosses that
   machine conversion put after Chinese characters (``發(fā)作`` → ``发作``): they are layout
   noise inside a word;
@@ -37,6 +39,7 @@ _WIDE_PUNCT = frozenset("“”‘’…—·")
 
 
 T2S_FILE = resources.files(__package__) / "data" / "t2s.tsv"
+REGIONAL_FILE = resources.files(__package__) / "data" / "regional.tsv"
 
 
 def _read_t2s() -> dict[int, str]:
@@ -54,6 +57,32 @@ def _read_t2s() -> dict[int, str]:
 
 
 T2S = _read_t2s()
+
+
+def _read_regional() -> dict[str, str]:
+    """Regional word → mainland word (``data/regional.tsv``), both Simplified and of the same length."""
+    table: dict[str, str] = {}
+    for lineno, line in enumerate(REGIONAL_FILE.read_text(encoding="utf-8").splitlines(), 1):
+        if not line or line.startswith("#"):
+            continue
+        regional, mainland = (line.split("\t") + [""])[:2]
+        if len(regional) < 2 or len(regional) != len(mainland):
+            raise ValueError(f"medie/text/data/regional.tsv:{lineno}: expected two words of the same length "
+                             "(at least two characters) separated by a tab")
+        table[regional] = mainland
+    return table
+
+
+REGIONAL = _read_regional()
+_REGIONAL_WORD = regex.compile("|".join(map(regex.escape, sorted(REGIONAL, key=len, reverse=True))))
+_REGIONAL_FIRST = frozenset(w[0] for w in REGIONAL)
+
+
+def _mainland(text: str) -> str:
+    """``text`` with its regional words replaced by the mainland words (same length: offsets unchanged)."""
+    if _REGIONAL_FIRST.isdisjoint(text):
+        return text
+    return _REGIONAL_WORD.sub(lambda m: REGIONAL[m.group()], text)
 
 
 @lru_cache(maxsize=65536)
@@ -143,7 +172,7 @@ def folded(raw: str) -> str:
     chars = set(raw)
     for ch in chars.difference(_KIND):
         _kind(ch)
-    return _translated(raw, chars)
+    return _mainland(_translated(raw, chars))
 
 
 def normalized_text(raw: str) -> str:
@@ -152,7 +181,7 @@ def normalized_text(raw: str) -> str:
     for ch in chars.difference(_KIND):
         _kind(ch)
     if _ONES.issuperset(chars) and (chars.isdisjoint("(（") or not _PINYIN_GLOSS.search(raw)):
-        return _translated(raw, chars)
+        return _mainland(_translated(raw, chars))
     return normalize(raw).text
 
 
@@ -177,7 +206,7 @@ def normalize(raw: str) -> NormalizedText:
     glosses = list(_PINYIN_GLOSS.finditer(raw)) if not chars.isdisjoint("(（") else []
     if not special and not glosses:
         n = len(raw)
-        return NormalizedText(raw, _translated(raw, chars), tuple(range(n)), tuple(range(1, n + 1)))
+        return NormalizedText(raw, _mainland(_translated(raw, chars)), tuple(range(n)), tuple(range(1, n + 1)))
     mapped = _translated(raw, chars)  # one for one, so mapped[a:b] is the folded raw[a:b]
     out: list[str] = []
     starts: list[int] = []
@@ -233,4 +262,4 @@ def normalize(raw: str) -> NormalizedText:
         prev_wide = _wide_source(ch, folded)
     if pos < len(raw):
         emit_run(pos, len(raw))
-    return NormalizedText(raw, "".join(out), tuple(starts), tuple(ends))
+    return NormalizedText(raw, _mainland("".join(out)), tuple(starts), tuple(ends))
