@@ -9,7 +9,7 @@ from medie.text.normalize import normalize, normalized_text
 
 NOISY = st.lists(
     st.sampled_from(list("抗体治疗肿瘤患者期例ＣＤ１９％ⅡⅢ（），。CDHR0123456789.%-/ \n\r\t\u00a0\u200b\u3000\ufeff"
-                         "單抗聯合療腫瘤與臨床試驗") + ["(fā)", "(yī)", "(a)"]),
+                         "單抗聯合療腫瘤與臨床試驗") + ["(fā)", "(yī)", "(a)", "（ｆā）", "胰臟", "胺酸", "攝護腺"]),
     max_size=60,
 ).map("".join)
 
