@@ -100,6 +100,12 @@ def test_the_abbreviation_closing_a_bracket_opened_before_a_name_takes_its_label
     assert got.count(("CAPX", "DISEASE")) == 2
 
 
+def test_efficacy_and_safety_named_together_are_endpoints_unless_claimed(rules):
+    endpoints = lambda text: {m.text for m in medie.extract(text, rules) if m.label == "ENDPOINT"}
+    assert {"疗效", "安全性"} <= endpoints("一项关于甲药在乙病患者中的疗效与安全性的研究。")
+    assert endpoints("该疫苗具有同等的安全性和有效性。") == set()
+
+
 def test_doses_counted_in_tablets_and_listed_with_one_unit(rules):
     got = {(m.text, m.label) for m in medie.extract("受试者每次口服2片。三组给药剂量分别为0.5、1、2 mg/kg。", rules)}
     assert {("2片", "DOSE"), ("0.5", "DOSE"), ("1", "DOSE"), ("2 mg/kg", "DOSE")} <= got
