@@ -106,6 +106,13 @@ def test_efficacy_and_safety_named_together_are_endpoints_unless_claimed(rules):
     assert endpoints("该疫苗具有同等的安全性和有效性。") == set()
 
 
+def test_drug_names_take_in_for_injection_and_glycoside_and_company_names_are_no_drugs(rules):
+    drugs = lambda text: [m.text for m in medie.extract(text, rules) if m.label == "DRUG"]
+    assert drugs("患者接受注射用盐酸氨溴索治疗。") == ["注射用盐酸氨溴索"]
+    assert drugs("本法测得栀子苷线性关系良好。") == ["栀子苷"]
+    assert drugs("该公司与Xenomab Therapeutics签约。") == []
+
+
 def test_doses_counted_in_tablets_and_listed_with_one_unit(rules):
     got = {(m.text, m.label) for m in medie.extract("受试者每次口服2片。三组给药剂量分别为0.5、1、2 mg/kg。", rules)}
     assert {("2片", "DOSE"), ("0.5", "DOSE"), ("1", "DOSE"), ("2 mg/kg", "DOSE")} <= got
