@@ -113,6 +113,13 @@ def test_drug_names_take_in_for_injection_and_glycoside_and_company_names_are_no
     assert drugs("该公司与Xenomab Therapeutics签约。") == []
 
 
+def test_trial_names_glued_to_their_phase(rules):
+    got = {(m.text, m.label) for m in medie.extract("一项名为ZENITHⅢ期的研究显示，另一项ALPHA/BETAXⅡb 期试验也已启动。", rules)}
+    assert {("ZENITH", "TRIAL"), ("ALPHA", "TRIAL"), ("BETAX", "TRIAL"), ("Ⅲ期", "PHASE")} <= got
+    assert not any(label == "TRIAL" for _, label in
+                   {(m.text, m.label) for m in medie.extract("入组NSCLC Ⅲ期患者。", rules)})
+
+
 def test_doses_counted_in_tablets_and_listed_with_one_unit(rules):
     got = {(m.text, m.label) for m in medie.extract("受试者每次口服2片。三组给药剂量分别为0.5、1、2 mg/kg。", rules)}
     assert {("2片", "DOSE"), ("0.5", "DOSE"), ("1", "DOSE"), ("2 mg/kg", "DOSE")} <= got
