@@ -120,6 +120,12 @@ def test_trial_names_glued_to_their_phase(rules):
                    {(m.text, m.label) for m in medie.extract("入组NSCLC Ⅲ期患者。", rules)})
 
 
+def test_adverse_events_of_a_safety_report_are_endpoints_and_symptoms_of_a_case_are_not(rules):
+    endpoints = lambda text: [m.text for m in medie.extract(text, rules) if m.label == "ENDPOINT"]
+    assert endpoints("副作用多为轻度胃肠道问题，包括恶心、呕吐与腹泻。") == ["恶心", "呕吐", "腹泻"]
+    assert endpoints("患者入院时头痛、发热3天。") == []
+
+
 def test_doses_counted_in_tablets_and_listed_with_one_unit(rules):
     got = {(m.text, m.label) for m in medie.extract("受试者每次口服2片。三组给药剂量分别为0.5、1、2 mg/kg。", rules)}
     assert {("2片", "DOSE"), ("0.5", "DOSE"), ("1", "DOSE"), ("2 mg/kg", "DOSE")} <= got
