@@ -126,6 +126,11 @@ def test_adverse_events_of_a_safety_report_are_endpoints_and_symptoms_of_a_case_
     assert endpoints("患者入院时头痛、发热3天。") == []
 
 
+def test_an_abbreviation_before_patients_is_their_disease_everywhere_in_the_text(rules):
+    got = [(m.text, m.label) for m in medie.extract("共纳入XYD患者40例。XYD的病程较长。ICU患者另计。", rules)]
+    assert got.count(("XYD", "DISEASE")) == 2 and not any(text == "ICU" for text, _ in got)
+
+
 def test_doses_counted_in_tablets_and_listed_with_one_unit(rules):
     got = {(m.text, m.label) for m in medie.extract("受试者每次口服2片。三组给药剂量分别为0.5、1、2 mg/kg。", rules)}
     assert {("2片", "DOSE"), ("0.5", "DOSE"), ("1", "DOSE"), ("2 mg/kg", "DOSE")} <= got
