@@ -80,7 +80,7 @@ _REGIONAL_FIRST = frozenset(w[0] for w in REGIONAL)
 
 def _mainland(text: str) -> str:
     """``text`` with its regional words replaced by the mainland words (same length: offsets unchanged)."""
-    if _REGIONAL_FIRST.isdisjoint(text):
+    if _REGIONAL_FIRST.isdisjoint(text) or not any(word in text for word in REGIONAL):
         return text
     return _REGIONAL_WORD.sub(lambda m: REGIONAL[m.group()], text)
 
