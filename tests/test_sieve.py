@@ -38,6 +38,10 @@ def test_a_sieve_is_the_literal_head_of_the_regex():
     assert _sieve(r"阳性表达率?|\+{1,3}") == ("阳性表达", "+")
     assert _sieve(r"^\s?\d+") is None  # nothing literal that every match holds
     assert _sieve(r"[^。]*$") is None
+    # each top-level branch gets its own sieve: a leading optional item is passed over in every branch
+    assert _sieve(r"(?:注射用)?(?:盐酸|硫酸)$|注射用$") == ("盐酸", "硫酸", "注射用")
+    assert _sieve(r"^\s?\d+[^。]{0,9}片|(?:皂)?苷") == ("片", "苷")
+    assert _sieve(r"盐酸$|\d+$") is None  # one branch with nothing literal: no sieve
     assert _sieve(r"(?i)relapsed") is None  # case-insensitive
 
 

@@ -184,14 +184,25 @@ def sieve(compiled: Any) -> tuple[str, ...] | None:
     if source is None:
         return None
     try:
-        items = _items(source)
-        if items is None:
-            found = _heads(source)
-            return tuple(dict.fromkeys(found)) if found else None
-        for k, (_, least) in enumerate(items):  # a tail of the concatenation occurs wherever the whole does
-            found = _heads("".join(item for item, _ in items[k:])) if least >= 1 else None
-            if found:
-                return tuple(dict.fromkeys(found))
+        found: list[str] = []
+        for branch in _branches(source):  # every match is a match of one top-level branch
+            heads = _concatenation_sieve(branch)
+            if heads is None:
+                return None
+            found += heads
     except ValueError:
         return None
+    return tuple(dict.fromkeys(found))
+
+
+def _concatenation_sieve(source: str) -> list[str] | None:
+    """Literal strings one of which every match of ``source`` (no top-level ``|``) holds: the heads of
+    the first tail of the concatenation that opens with a literal (a tail occurs wherever the whole does)."""
+    items = _items(source)
+    if items is None:
+        return None
+    for k, (_, least) in enumerate(items):
+        found = _heads("".join(item for item, _ in items[k:])) if least >= 1 else None
+        if found:
+            return found
     return None
