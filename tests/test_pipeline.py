@@ -131,6 +131,12 @@ def test_an_abbreviation_before_patients_is_their_disease_everywhere_in_the_text
     assert got.count(("XYD", "DISEASE")) == 2 and not any(text == "ICU" for text, _ in got)
 
 
+def test_a_half_width_full_stop_after_chinese_is_no_decimal_point(rules):
+    got = {(m.text, m.label) for m in medie.extract("本组资料如下.12例均为女性.治疗结束时.85%的患者达到缓解", rules)}
+    assert {("12例", "SAMPLE_SIZE"), ("85%", "RESULT")} <= got
+    assert ("0.85%", "RESULT") in {(m.text, m.label) for m in medie.extract("缓解率为0.85%", rules)}
+
+
 def test_doses_counted_in_tablets_and_listed_with_one_unit(rules):
     got = {(m.text, m.label) for m in medie.extract("受试者每次口服2片。三组给药剂量分别为0.5、1、2 mg/kg。", rules)}
     assert {("2片", "DOSE"), ("0.5", "DOSE"), ("1", "DOSE"), ("2 mg/kg", "DOSE")} <= got
