@@ -49,11 +49,10 @@ class Propagator:
             after = text[ent.end_char : ent.end_char + 120]
             if ent.label_ in self.abbreviation_labels:
                 g = _GLOSS.match(after)
-                closing = _CLOSING_ABBREV.match(after)
                 if g:
                     for form in g.groups():
                         forms.setdefault(form, (ent.label_, ent.kb_id_))
-                elif (closing and _OPENED.search(text, max(0, ent.start_char - 2), ent.start_char)
+                elif ((closing := _CLOSING_ABBREV.match(after)) and _OPENED.search(text, max(0, ent.start_char - 2), ent.start_char)
                       and not _UNIT.fullmatch(closing.group(1))):
                     forms.setdefault(closing.group(1), (ent.label_, ent.kb_id_))
                 elif ent.label_ not in self.labels:
