@@ -21,7 +21,12 @@ TSV files it writes. Every line records its source as ``cmekg:<subject>``.
   that the graph mostly uses as symptoms of other diseases and that carry no disease word
   (``头痛``) are left out: medie's DISEASE excludes symptoms.
 - Everyday foods that the graph lists with medicinal properties (:data:`FOODS`: ``木耳``, ``牛肉``,
-  ``辣椒`` …) are not drugs; herbs used mainly as medicine (``百合``, ``莲子``, ``生姜``) stay.
+  ``辣椒`` …) are not drugs; herbs used mainly as medicine (``百合``, ``莲子``, ``生姜``) stay. Nor are
+  substances of the body that texts name as what is measured (:data:`BODY_SUBSTANCES`: ``胆固醇``).
+- **Treatments and interactions**: names given at least twice as a disease's 药物治疗 or in a drug's
+  药物相互作用 become concepts when they look like a drug's name (:func:`treatment_drugs`).
+  A name the graph also gives as a symptom is left out only when it does so at least as often as it
+  gives it as an ingredient or a treatment.
 - Left out everywhere: forms already in the hand-written lexicons (those are kept as they are),
   drug-class names (``medie.corpus.external.is_drug_class`` and every 分类 value of the graph),
   forms the graph uses as a symptom, an effect (功效, 主治) or a disease, forms with sentence
@@ -48,11 +53,20 @@ LEXICON = REPO / "rules" / "lexicon"
 OUT = {"DRUG": LEXICON / "cmekg_drugs.tsv", "DISEASE": LEXICON / "cmekg_diseases.tsv"}
 DRUG_KEYS = {"成份", "适应症", "OTC类型", "药品类型", "通用名", "药品监管分级", "用法用量", "商品名", "规格", "功能主治"}
 HERB_KEYS = {"入药部位", "性味", "主治", "功效"}
+# predicates whose values name drugs among other things: a disease's drug treatment, a drug's interactions
+TREATMENT_KEYS = ("药物治疗", "药物相互作用")
+# what opens or ends a treatment value that is not a drug's name: a route or dose, a class, a combination
+NOT_A_NAME = regex.compile(r"^(?:静脉|静注|口服|舌下|吸入|鼻用|鼻内|局部|外用|大剂量|小剂量|低剂量|高剂量|长期|长效|同时|预防性|"
+                           r"各种|其它|其他|可溶性|本品)|(?:药|药物|剂|类|治疗|疗法|制剂|盐|离子|类固醇|硝酸酯|生物碱|衍生物)$|联合|联用|加用|基础上|和|与|或|及|"
+                           r"\p{Han}{3}加\p{Han}{3}")
 DISEASE_KEYS = {"常见症状", "就诊科室", "ICD10", "常见发病部位", "多发群体", "常见病因", "并发症", "传染性"}
 DISEASE_WORD = regex.compile(r"(?:病|症|癌|瘤|炎|综合征|综合症|损伤|畸形|感染|中毒|障碍|衰竭|梗死|梗塞|硬化|结石|疝|瘘|痹|热|疹|癣|痢|疟|伤寒|白血|贫血|囊肿|息肉|溃疡|狭窄|闭锁|缺损|缺乏|不全|增生|脱垂|骨折|结核|麻风|梅毒|痛风|哮喘|肺气肿|休克|妊娠|早产|流产|"
     # conditions named by an organ and what went wrong with it (脑积水, 肺水肿, 肠梗阻, 心律失常, 动脉导管未闭)
     r"(?<=\p{Han})(?:积水|水肿|梗阻|失常|不张|未闭|膨出)|气胸|脑疝)")
 FOODS = frozenset("木耳 黄花菜 羊肉 牛肉 猪肉 辣椒 荸荠 海蜇 牛皮 菠菜 丝瓜 茄子 蘑菇 鲤鱼 荔枝 枇杷".split())
+# substances the body makes that the graph lists among ingredients but that a text names as what is measured
+# (胆固醇水平, 血肌酐): no drug
+BODY_SUBSTANCES = frozenset("胆固醇 甘油三酯 三酰甘油 胆红素 肌酐 尿素 尿酸 血红蛋白 白蛋白 球蛋白 纤维蛋白原 神经毒素".split())
 BAD_CHARS = regex.compile(r"[，。；：、！？“”\"'《》\[\]【】<>\s]|等$|^\d+$")
 TRAILING_VARIANT = regex.compile(r"[（(][^（）()]{1,12}[）)]$")
 SALTS = ("注射用", "盐酸", "硫酸", "甲磺酸", "马来酸", "枸橼酸", "富马酸", "酒石酸", "琥珀酸", "磷酸", "醋酸", "乳酸",
@@ -80,6 +94,9 @@ ORGANS = frozenset("结肠 直肠 小肠 大肠 肠 胃 肝 肺 肾 心 心脏 �
                    "皮肤 骨 骨骼 血管 淋巴结 十二指肠 前列腺 阑尾 扁桃体 关节 脊髓 脊柱 神经 肌肉 血液 宫颈 脾 脾脏".split())
 # population words that may stand before a disease name (not 老年性, which makes the name itself)
 POPULATION = regex.compile(r"(?:老年人|老年|小儿|儿童|新生儿|婴幼儿|婴儿|幼儿|成人|成年人|青少年|女性|男性)(?!性)(\p{Han}{2,})")
+
+
+ROMAN = regex.compile(r"[IVX]+")  # a bare Roman numeral in a list of ingredients (凝血因子 VII): no name
 
 
 def load_graph() -> dict:
@@ -134,6 +151,43 @@ DESIGNATION = regex.compile(r"\p{Han}{2,10}[A-Zα-γ]\d{1,2}[a-z]?")
 PINYIN_FORM = regex.compile(r"(?i)\b(?:pian|wan|keli|jiaonang|koufuye|san|gao|tang|chaji|jiang|dan|ding|shui|lu)\b")
 
 
+def drug_endings(drug_rows: list, other_forms: Counter) -> set[str]:
+    """Characters that end drug names and hardly anything else: the last characters of the drug rows
+    built so far (products and their ingredients) that end at least 20 of them and at least 9 in 10 of
+    all the names with that last character (the other names: diseases, symptoms, treatments)."""
+    drug_last = Counter(form[-1] for term, _, aliases, _, _ in drug_rows for form in [term] + aliases)
+    other_last = Counter()
+    for form, n in other_forms.items():
+        if form:
+            other_last[form[-1]] += n
+    return {ch for ch, n in drug_last.items() if n >= 20 and n >= 0.9 * (n + other_last[ch])}
+
+
+def treatment_drugs(graph: dict, drug_rows: list, symptom_uses: Counter) -> list[tuple[str, str, list[str], str, str]]:
+    """Drugs the graph names as a disease's treatment or in a drug interaction (:data:`TREATMENT_KEYS`),
+    at least twice: 普鲁卡因胺, 去甲肾上腺素, 干扰素. These values also hold symptoms, classes and
+    phrases (``不安``, ``大环内酯类抗生素``, ``静脉用肝素``), so a value is kept only when it is a plain
+    Chinese name that ends in a character of :func:`drug_endings` and opens with no route or dose word."""
+    uses: dict[str, Counter] = {}
+    for v in graph.values():
+        for key in TREATMENT_KEYS:
+            for x in v.get(key, []):
+                uses.setdefault(x, Counter())[key] += 1
+    other = Counter(s for s, v in graph.items() if set(v) & DISEASE_KEYS and not set(v) & (DRUG_KEYS | HERB_KEYS))
+    other.update(symptom_uses)
+    other.update(x for v in graph.values() for key in ("治疗", "辅助治疗") for x in v.get(key, []))
+    endings = drug_endings(drug_rows, other)
+    out = []
+    for value, by_key in sorted(uses.items()):
+        form = clean(value)
+        if (sum(by_key.values()) < 2 or form is None or len(form) < 3
+                or not regex.fullmatch(r"\p{Han}[\p{Han}A-Za-z0-9-]*", form)
+                or form[-1] not in endings or NOT_A_NAME.search(form) or DISEASE_WORD.search(form)):
+            continue
+        out.append((form, "", [], f"cmekg:{by_key.most_common(1)[0][0]}:{value}", ""))
+    return out
+
+
 def is_traditional(preds: dict) -> bool:
     """A product of traditional Chinese medicine: classed as such, or named in pinyin."""
     classes = " ".join(preds.get("分类", []) + preds.get("药品类型", []))
@@ -158,8 +212,12 @@ def main() -> None:
             for entry in read_lexicon(path):
                 hand.setdefault(entry.form, entry.label)
     symptom_uses = Counter(s for v in graph.values() for s in v.get("常见症状", []))
-    not_drugs = set(symptom_uses) | {x for v in graph.values() for key in ("分类", "功效", "主治", "功能主治", "相关症状",
-                                                                        "临床症状及体征") for x in v.get(key, [])}
+    # a name the graph gives as a symptom counts as one only when it does so at least as often as it gives it
+    # as a drug (甲硝唑 is once a 常见症状 and 77 times an ingredient or a treatment)
+    drug_uses = Counter(x for v in graph.values() for key in ("成份", *TREATMENT_KEYS) for x in v.get(key, []))
+    not_drugs = {s for s, n in symptom_uses.items() if n >= drug_uses[s]} | {
+        x for v in graph.values() for key in ("分类", "功效", "主治", "功能主治", "相关症状", "临床症状及体征")
+        for x in v.get(key, [])}
     rows: dict[str, list[tuple[str, str, list[str], str, str]]] = {"DRUG": [], "DISEASE": []}
     for subject, preds in sorted(graph.items()):
         keys = set(preds)
@@ -191,12 +249,13 @@ def main() -> None:
                               and not set(v) & HERB_KEYS for x in v.get("成份", []))
     for name, uses in sorted(ingredient_uses.items()):
         form = clean(name)
-        if uses < 2 or not form:
-            continue
+        if uses < 2 or not form or PATHOGEN_OR_PERSON.search(form) or ROMAN.fullmatch(form):
+            continue  # a bacterium or virus in a vaccine's or probiotic's ingredients is no drug name
         designation = DESIGNATION.fullmatch(form) and not EXCIPIENT.search(regex.sub(r"\d", "", form))
         plain = len(form) >= 3 and not EXCIPIENT.search(form) and regex.fullmatch(r"[\p{Han}A-Za-z0-9αβγ-]+", form)
         if designation or plain:
             rows["DRUG"].append((form, "", [], f"cmekg:成份:{name}", ""))
+    rows["DRUG"] += treatment_drugs(graph, rows["DRUG"], symptom_uses)
     # a form given both as a drug and as a disease, or a drug class, or already hand-written: left out
     labels_of: dict[str, set[str]] = {}
     for label, items in rows.items():
@@ -212,7 +271,8 @@ def main() -> None:
 
     def keep(form: str, label: str) -> bool:
         return (form not in hand and len(labels_of[form]) == 1
-                and not (label == "DRUG" and (is_drug_class(form) or form in not_drugs or form in FOODS))
+                and not (label == "DRUG" and (is_drug_class(form) or form in not_drugs or form in FOODS
+                                              or form in BODY_SUBSTANCES))
                 and not (label == "DISEASE" and (population_form(form) or PROCEDURE.search(form) or form in ORGANS
                                                  or PATHOGEN_OR_PERSON.search(form) or SIGN.match(form))))
 
