@@ -345,6 +345,16 @@ def test_lab_tests_and_class_words_keep_drug_names_from_being_cut_out_of_them(ru
     assert [text for text, label in got if label == "DRUG"] == ["乳酸菌素片"]
 
 
+
+def test_drugs_the_knowledge_graph_names_as_treatments_are_found_and_body_substances_are_not_drugs(rules):
+    got = found(rules, "房颤者可改用普鲁卡因胺，厌氧菌感染者加用甲硝唑。研究测定了血清叶酸和胆固醇水平。")
+    assert [text for text, label in got if label == "DRUG"] == ["普鲁卡因胺", "甲硝唑"]
+
+
+def test_a_locant_joins_the_drug_and_an_enzyme_named_after_a_drug_is_no_drug(rules):
+    got = found(rules, "予5-氟胞嘧啶口服；该菌产生青霉素酶，且胰岛素分泌不足。")
+    assert [text for text, label in got if label == "DRUG"] == ["5-氟胞嘧啶"]
+
 def _full_width(text: str) -> str:
     return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
 
