@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from medie.text.normalize import _PINYIN_GLOSS, NormalizedText, _fold, _mainland, _wide_source
+from medie.text.normalize import _INLINE_TAG, _PINYIN_GLOSS, NormalizedText, _fold, _mainland, _wide_source
 
 
 def reference_normalize(raw: str) -> NormalizedText:
@@ -14,14 +14,11 @@ def reference_normalize(raw: str) -> NormalizedText:
     ends: list[int] = []
     pending_ws = -1  # raw index of the first character of a pending whitespace run
     prev_wide = True  # the text start behaves like a wide neighbour: leading runs are dropped
-    glossed = bytearray()
-    if "(" in raw or "（" in raw:
-        for m in _PINYIN_GLOSS.finditer(raw):
-            if not glossed:
-                glossed = bytearray(len(raw))
-            glossed[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+    glossed = bytearray(len(raw))
+    for m in [*_PINYIN_GLOSS.finditer(raw), *_INLINE_TAG.finditer(raw)]:
+        glossed[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
     for i, ch in enumerate(raw):
-        if glossed and glossed[i]:
+        if glossed[i]:
             continue
         folded = _fold(ch)
         if not folded:

@@ -10,7 +10,8 @@ from medie.text.normalize import REGIONAL, normalize, normalized_text
 
 NOISY = st.lists(
     st.sampled_from(list("抗体治疗肿瘤患者期例ＣＤ１９％ⅡⅢ（），。CDHR0123456789.%-/ \n\r\t\u00a0\u200b\u3000\ufeff"
-                         "單抗聯合療腫瘤與臨床試驗") + ["(fā)", "(yī)", "(a)", "（ｆā）", "胰臟", "胺酸", "攝護腺"]),
+                         "單抗聯合療腫瘤與臨床試驗") + ["(fā)", "(yī)", "(a)", "（ｆā）", "胰臟", "胺酸", "攝護腺",
+                                            "<sub>", "</sub>", "<I>", "<br>", "<b", ">"]),
     max_size=60,
 ).map("".join)
 
@@ -61,6 +62,15 @@ def test_pinyin_glosses_inside_words_are_layout_noise():
     assert raw[s:e] == "難治性癲癇部分性發(fā)作"
     assert normalize("剂量(mg)与(pH)").text == "剂量(mg)与(pH)"  # Latin in brackets is not a gloss
     assert normalize("持續（ｘù）時（shí）間").text == "持续时间"  # full-width brackets and letters too
+
+
+def test_inline_html_tags_are_layout_noise_and_line_breaks_are_not():
+    raw = "补充维生素B<sub>6</sub>，测定H<SUP>+</SUP>浓度"
+    norm = normalize(raw)
+    assert norm.text == "补充维生素B6,测定H+浓度"
+    s, e = norm.to_raw(2, 7)
+    assert raw[s:e] == "维生素B<sub>6"
+    assert normalize("A<br>B a<b c").text == "A<br>B a<b c"  # a line break tag and a bare sign stay
 
 
 def test_regional_words_become_the_mainland_ones_and_keep_the_offsets():

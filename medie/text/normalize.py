@@ -12,8 +12,9 @@ What changes:
 - regional medical words become the mainland ones of the same length (``胰臟炎`` → ``胰腺炎``,
   ``酪胺酸`` → ``酪氨酸``; ``data/regional.tsv``), after that folding;
 - zero-width characters and the byte-order mark are dropped, and so are pinyin glosses that
-  machine conversion put after Chinese characters (``發(fā)作`` → ``发作``): they are layout
-  noise inside a word;
+  machine conversion put after Chinese characters (``發(fā)作`` → ``发作``) and the inline HTML
+  tags that text copied from web pages keeps (``维生素B<sub>6</sub>`` → ``维生素B6``): they are
+  layout noise inside a word;
 - a whitespace run (spaces, tabs, line breaks, ``\\r\\n``) is dropped when a wide (CJK)
   character stands on either side of it — PDF extraction puts such runs between Chinese
   characters and inside words — and is otherwise collapsed to one space; runs at the start
@@ -35,6 +36,8 @@ _ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 # a bracketed pinyin syllable with a tone mark right after a Han character: 發(fā), 發（ｆā） in full-width forms
 _PINYIN_GLOSS = regex.compile(rf"(?<=\p{{Han}})[(（](?=[a-zａ-ｚü{_TONED}]{{1,6}}[)）])[a-zａ-ｚü]*[{_TONED}][a-zａ-ｚü]*[)）]")
+# an inline formatting tag of HTML (not a line or block break, which separates words)
+_INLINE_TAG = regex.compile(r"(?i)</?(?:sub|sup|i|b|u|em|strong|span|font|small|big)(?:\s[^<>\n]{0,80})?/?>")
 _WIDE_PUNCT = frozenset("“”‘’…—·")
 
 
@@ -180,9 +183,18 @@ def normalized_text(raw: str) -> str:
     chars = set(raw)
     for ch in chars.difference(_KIND):
         _kind(ch)
-    if _ONES.issuperset(chars) and (chars.isdisjoint("(（") or not _PINYIN_GLOSS.search(raw)):
+    if _ONES.issuperset(chars) and not _noise(raw, chars):
         return _mainland(_translated(raw, chars))
     return normalize(raw).text
+
+
+def _noise(raw: str, chars: set[str]) -> list[tuple[int, int]]:
+    """The stretches of ``raw`` that normalisation drops whole: pinyin glosses and inline HTML tags."""
+    found = [m.span() for m in _PINYIN_GLOSS.finditer(raw)] if not chars.isdisjoint("(（") else []
+    if "<" in chars:
+        found += [m.span() for m in _INLINE_TAG.finditer(raw)]
+        found.sort()
+    return found
 
 
 @lru_cache(maxsize=1024)
@@ -195,7 +207,7 @@ def normalize(raw: str) -> NormalizedText:
     """Normalise ``raw`` and keep the offset map (see module docstring).
 
     Runs of ordinary characters (one character in, one out) are translated in bulk; only whitespace,
-    dropped characters, characters that fold to several, and pinyin glosses are handled one by one.
+    dropped characters, characters that fold to several, pinyin glosses and tags are handled one by one.
     """
     if not isinstance(raw, str):
         raise TypeError(f"normalize() expects str, got {type(raw).__name__}")
@@ -203,8 +215,8 @@ def normalize(raw: str) -> NormalizedText:
     for ch in chars.difference(_KIND):
         _kind(ch)
     special = chars.difference(_ONES)
-    glosses = list(_PINYIN_GLOSS.finditer(raw)) if not chars.isdisjoint("(（") else []
-    if not special and not glosses:
+    noise = _noise(raw, chars)
+    if not special and not noise:
         n = len(raw)
         return NormalizedText(raw, _mainland(_translated(raw, chars)), tuple(range(n)), tuple(range(1, n + 1)))
     mapped = _translated(raw, chars)  # one for one, so mapped[a:b] is the folded raw[a:b]
@@ -230,7 +242,7 @@ def normalize(raw: str) -> NormalizedText:
         last = raw[b - 1]
         prev_wide = _wide_source(last, _fold(last))
 
-    events: list[tuple[int, int]] = [(m.start(), m.end()) for m in glosses]
+    events: list[tuple[int, int]] = list(noise)
     if special:
         events += [(m.start(), m.end()) for m in _any_of("".join(sorted(special))).finditer(raw)]
         events.sort()
@@ -241,7 +253,7 @@ def normalize(raw: str) -> NormalizedText:
         if a > pos:
             emit_run(pos, a)
         pos = b
-        if b - a > 1 or _kind(raw[a]) == _DROP:  # a pinyin gloss, or a zero-width character
+        if b - a > 1 or _kind(raw[a]) == _DROP:  # a gloss or a tag, or a zero-width character
             continue
         ch = raw[a]
         if _kind(ch) == _SPACE:
