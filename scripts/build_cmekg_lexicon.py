@@ -146,6 +146,8 @@ EXCIPIENT = regex.compile(
     r"氢氧化|碳酸钠|醋酸钠|冰醋酸|乙醇|丙二醇|十二烷基|十八醇|甘油酯|糖精|阿司帕坦|甜菊|间甲酚|硫柳汞|发酵|油$|脂$|"
     r"胭脂红|柠檬黄|日落黄|亮蓝|明胶|阿拉伯胶|黄原胶|海藻酸钠|氯化钠|氧化钠|^维生素$|^氨基酸$|^蛋白质$|微量元素|^盐酸$|^硫酸$|\d"
 )
+# an ingredient named by its kind, not as one substance (维生素B for the B vitamins, 无机盐, 磷酸盐)
+KIND_OF_INGREDIENT = regex.compile(r"^维生素B$|^(?:无机|矿物|磷酸|碳酸|硫酸|钠|钾|钙)盐$|无机盐$")
 # a name with a letter-and-number designation (维生素B12, 辅酶Q10, 干扰素α2b): the digits are part of the name, not a dose
 DESIGNATION = regex.compile(r"\p{Han}{2,10}[A-Zα-γ]\d{1,2}[a-z]?")
 PINYIN_FORM = regex.compile(r"(?i)\b(?:pian|wan|keli|jiaonang|koufuye|san|gao|tang|chaji|jiang|dan|ding|shui|lu)\b")
@@ -252,7 +254,8 @@ def main() -> None:
         if uses < 2 or not form or PATHOGEN_OR_PERSON.search(form) or ROMAN.fullmatch(form):
             continue  # a bacterium or virus in a vaccine's or probiotic's ingredients is no drug name
         designation = DESIGNATION.fullmatch(form) and not EXCIPIENT.search(regex.sub(r"\d", "", form))
-        plain = len(form) >= 3 and not EXCIPIENT.search(form) and regex.fullmatch(r"[\p{Han}A-Za-z0-9αβγ-]+", form)
+        plain = (len(form) >= 3 and not EXCIPIENT.search(form) and not KIND_OF_INGREDIENT.search(form)
+                 and regex.fullmatch(r"[\p{Han}A-Za-z0-9αβγ-]+", form))
         if designation or plain:
             rows["DRUG"].append((form, "", [], f"cmekg:成份:{name}", ""))
     rows["DRUG"] += treatment_drugs(graph, rows["DRUG"], symptom_uses)
