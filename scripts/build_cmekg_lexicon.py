@@ -19,7 +19,9 @@ TSV files it writes. Every line records its source as ``cmekg:<subject>``.
 - **Diseases**: subjects with disease predicates (常见症状, 就诊科室, ICD10, …); aliases from 别称 and
   又称; canonical from 英文名称; ICD-10 codes in the ``codes`` column (``ICD10:I50.0``). Subjects
   that the graph mostly uses as symptoms of other diseases and that carry no disease word
-  (``头痛``) are left out: medie's DISEASE excludes symptoms.
+  (``头痛``) are left out: medie's DISEASE excludes symptoms. Names the graph gives at least twice as a
+  disease's related disease, complication or differential but has no entry for (``消化性溃疡``) become
+  concepts too (:func:`related_diseases`).
 - Everyday foods that the graph lists with medicinal properties (:data:`FOODS`: ``木耳``, ``牛肉``,
   ``辣椒`` …) are not drugs; herbs used mainly as medicine (``百合``, ``莲子``, ``生姜``) stay. Nor are
   substances of the body that texts name as what is measured (:data:`BODY_SUBSTANCES`: ``胆固醇``).
@@ -59,8 +61,15 @@ TREATMENT_KEYS = ("药物治疗", "药物相互作用")
 NOT_A_NAME = regex.compile(r"^(?:静脉|静注|口服|舌下|吸入|鼻用|鼻内|局部|外用|大剂量|小剂量|低剂量|高剂量|长期|长效|同时|预防性|"
                            r"各种|其它|其他|可溶性|本品)|(?:药|药物|剂|类|治疗|疗法|制剂|盐|离子|类固醇|硝酸酯|生物碱|衍生物)$|联合|联用|加用|基础上|和|与|或|及|"
                            r"\p{Han}{3}加\p{Han}{3}")
+# predicates whose values name diseases: a disease's related diseases, complications and differentials
+RELATED_KEYS = ("相关疾病", "并发症", "鉴别诊断")
+# a related-disease value that is no disease's name: a pattern of traditional medicine, a phrase, two names
+NOT_A_DISEASE_NAME = regex.compile(r"^(?:湿热|血热|病症|本病|该病)|[和与及或]|的(?:表现|病变|损害)$|可并发|"
+                                    # a kind of disease, not one (系统性疾病, 严重并发症), and infections of a
+                                    # site, which texts also give as findings (肺部感染)
+                                    r"^\p{Han}{0,4}?(?:疾病|病变|病症|并发症|后遗症)$|感染$")
 DISEASE_KEYS = {"常见症状", "就诊科室", "ICD10", "常见发病部位", "多发群体", "常见病因", "并发症", "传染性"}
-DISEASE_WORD = regex.compile(r"(?:病|症|癌|瘤|炎|综合征|综合症|损伤|畸形|感染|中毒|障碍|衰竭|梗死|梗塞|硬化|结石|疝|瘘|痹|热|疹|癣|痢|疟|伤寒|白血|贫血|囊肿|息肉|溃疡|狭窄|闭锁|缺损|缺乏|不全|增生|脱垂|骨折|结核|麻风|梅毒|痛风|哮喘|肺气肿|休克|妊娠|早产|流产|"
+DISEASE_WORD = regex.compile(r"(?:病|症|癌|瘤|炎|综合征|综合症|损伤|畸形|感染|中毒|障碍|衰竭|梗死|梗塞|硬化|结石|疝|瘘|痹|热|疹|癣|痢|疟|伤寒|白血|贫血|囊肿|息肉|溃疡|紫癜|狭窄|闭锁|缺损|缺乏|不全|增生|脱垂|骨折|结核|麻风|梅毒|痛风|哮喘|肺气肿|休克|妊娠|早产|流产|"
     # conditions named by an organ and what went wrong with it (脑积水, 肺水肿, 肠梗阻, 心律失常, 动脉导管未闭)
     r"(?<=\p{Han})(?:积水|水肿|梗阻|失常|不张|未闭|膨出)|气胸|脑疝)")
 FOODS = frozenset("木耳 黄花菜 羊肉 牛肉 猪肉 辣椒 荸荠 海蜇 牛皮 菠菜 丝瓜 茄子 蘑菇 鲤鱼 荔枝 枇杷".split())
@@ -190,6 +199,26 @@ def treatment_drugs(graph: dict, drug_rows: list, symptom_uses: Counter) -> list
     return out
 
 
+def related_diseases(graph: dict, symptom_uses: Counter) -> list[tuple[str, str, list[str], str, str]]:
+    """Diseases the graph names as another disease's related disease, complication or differential
+    (:data:`RELATED_KEYS`) at least twice but has no entry for (消化性溃疡, 尿毒症): plain Chinese names
+    with a disease word, not given more often as a symptom, and no procedure, pathogen or sign."""
+    uses: dict[str, Counter] = {}
+    for v in graph.values():
+        for key in RELATED_KEYS:
+            for x in v.get(key, []):
+                uses.setdefault(x, Counter())[key] += 1
+    out = []
+    for value, by_key in sorted(uses.items()):
+        form, n = clean(value), sum(by_key.values())
+        if (n < 2 or form is None or value in graph or symptom_uses[value] > n
+                or not regex.fullmatch(r"\p{Han}[\p{Han}A-Za-z0-9-]*", form) or not DISEASE_WORD.search(form)
+                or NOT_A_DISEASE_NAME.search(form)):
+            continue
+        out.append((form, "", [], f"cmekg:{by_key.most_common(1)[0][0]}:{value}", ""))
+    return out
+
+
 def is_traditional(preds: dict) -> bool:
     """A product of traditional Chinese medicine: classed as such, or named in pinyin."""
     classes = " ".join(preds.get("分类", []) + preds.get("药品类型", []))
@@ -259,6 +288,7 @@ def main() -> None:
         if designation or plain:
             rows["DRUG"].append((form, "", [], f"cmekg:成份:{name}", ""))
     rows["DRUG"] += treatment_drugs(graph, rows["DRUG"], symptom_uses)
+    rows["DISEASE"] += related_diseases(graph, symptom_uses)
     # a form given both as a drug and as a disease, or a drug class, or already hand-written: left out
     labels_of: dict[str, set[str]] = {}
     for label, items in rows.items():
