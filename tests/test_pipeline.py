@@ -355,6 +355,11 @@ def test_a_locant_joins_the_drug_and_an_enzyme_named_after_a_drug_is_no_drug(rul
     got = found(rules, "予5-氟胞嘧啶口服；该菌产生青霉素酶，且胰岛素分泌不足。")
     assert [text for text, label in got if label == "DRUG"] == ["5-氟胞嘧啶"]
 
+
+def test_a_brand_in_brackets_after_a_drug_is_a_drug_wherever_it_occurs(rules):
+    got = found(rules, "予奥沙利铂（乐恒）静滴，第二周期乐恒减量；多西他赛(国产)耐受良好。")
+    assert [text for text, label in got if label == "DRUG"] == ["奥沙利铂", "乐恒", "多西他赛"]
+
 def _full_width(text: str) -> str:
     return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
 

@@ -17,6 +17,11 @@ _UNIT = regex.compile(r"(?i)(?:[mμunk]?g|m?l|iu|u|[mμn]?mol|kg|m2|m²|h|d|min|
 _ABBREV = regex.compile(r"^\s?\(\s?([A-Za-z][A-Za-z0-9\-/.+]{0,15}(?: [A-Za-z0-9\-]{1,10}){0,2})\s?[),;]")
 # an English gloss with its abbreviation after a Chinese name: 短暂性脑缺血发作(transient ischemic attack, TIA)
 _GLOSS = regex.compile(r"^\s?\(\s?([A-Za-z][A-Za-z'’\-]*(?: [A-Za-z][A-Za-z'’\-]*){1,9})\s?[,;]\s?([A-Za-z][A-Za-z0-9\-]{1,9})\s?\)")
+# a brand name in brackets after a drug's generic name: 奥沙利铂（艾恒）, 某某单抗(某瑞达®)
+_BRAND = regex.compile(r"^\s?[(（]\s?(\p{Han}{2,4})\s?[®™]?\s?[)）]")
+# bracketed words after a drug that are no brand: a route, a source, an arm, a kind or a comment
+_NOT_BRAND = regex.compile(r"[的和与及或等为是在用对]|(?:口服|静脉|静滴|注射|皮下|肌注|外用|国产|进口|原研|仿制|试验|对照|联合|单药|"
+                           r"每日|每天|每周|剂量|首次|商品|通用|简称|又称|即|如)|(?:类|剂|药|组|期|型|段|片|针|液|方案|治疗)$")
 # the abbreviation that closes a bracket opened right before a recognised name: 狭窄(vertebral artery stenosis, VAS)
 _OPENED = regex.compile(r"\(\s?$")
 _CLOSING_ABBREV = regex.compile(r"^\s?[,;]\s?([A-Za-z][A-Za-z0-9\-]{1,9})\s?\)")
@@ -35,7 +40,8 @@ class Propagator:
     include ENDPOINT, whose own names are not spread) the bracketed abbreviation after a name, and
     an English gloss with its abbreviation (``最佳矫正视力(best corrected visual acuity, BCVA)``), and the
     abbreviation that closes the bracket a recognised name opens (``(vertebral artery stenosis, VAS)``), get
-    the name's label wherever they occur."""
+    the name's label wherever they occur; so does a Chinese brand name in brackets after a drug
+    (``奥沙利铂（艾恒）``)."""
 
     def __init__(self, name: str, labels: list[str], abbreviation_labels: list[str] | None = None) -> None:
         self.name, self.labels = name, set(labels)
@@ -61,6 +67,8 @@ class Propagator:
                         forms.setdefault(m.group(1), (ent.label_, ent.kb_id_))
             if ent.label_ not in self.labels:
                 continue
+            if ent.label_ == "DRUG" and (b := _BRAND.match(after)) and not _NOT_BRAND.search(b.group(1)):
+                forms.setdefault(b.group(1), (ent.label_, ent.kb_id_))
             if not ent.id_.startswith("lexicon:"):  # lexicon names are already found wherever they occur
                 forms.setdefault(ent.text, (ent.label_, ent.kb_id_))
             m = _ABBREV.match(after)
