@@ -19,6 +19,13 @@ def test_char_mode_keeps_latin_and_numbers_whole(nlp):
     ]
 
 
+def test_a_dose_glued_to_a_name_is_cut_from_it_and_the_name_is_found(nlp):
+    assert words(nlp, "DDP50mg和CD19CAR及B38M") == ["DDP", "50", "mg", "和", "CD19", "CAR", "及", "B38M"]
+    doc = nlp("术后予OXA130MGD1，HER2阳性")
+    assert [(e.text, e.label_) for e in doc.ents][:1] == [("OXA", "DRUG")]
+    assert words(nlp, "ABC12mgX") == ["ABC12", "mgX"]  # a unit that runs on into a word is no dose
+
+
 def test_doc_keeps_raw_text_and_map(nlp):
     raw = "伊基\n\n仑赛 注射液，ＣＤ１９"
     doc = nlp(raw)
@@ -70,7 +77,7 @@ def test_the_char_fast_path_gives_the_tokens_of_the_piece_by_piece_path(nlp, cor
 
     texts = [p.read_text(encoding="utf-8") for p in sorted(corpus_dir.glob("*.txt"))]
     rng = random.Random(5)
-    alphabet = list("阿替尼a B1 2.5mg CD19CAR HER2 αβ，。 \n\t１２ｍｇ (x) ７8%-/")
+    alphabet = list("阿替尼a B1 2.5mg CD19CAR HER2 αβ，。 \n\t１２ｍｇ (x) ７8%-/") + ["DDP50MGD1", "OXA1.5g"]
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(2000)]
     checked = 0
     for text in texts:

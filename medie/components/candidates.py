@@ -8,6 +8,7 @@ import ahocorasick_rs
 from spacy.tokens import Doc, Span
 
 from ..labels import CANDIDATES
+from ..text.tokenizer import GLUED_DOSE
 
 __all__ = ["CANDIDATES", "Automaton", "ahocorasick_version", "candidates", "cuts_latin_word"]
 
@@ -31,9 +32,11 @@ def _is_alnum(ch: str) -> bool:
 
 
 def cuts_latin_word(text: str, start: int, end: int) -> bool:
-    """True when ``[start, end)`` begins or ends inside a run of ASCII letters and digits."""
+    """True when ``[start, end)`` begins or ends inside a run of ASCII letters and digits; a name that
+    ends in a letter right before a glued dose (``DDP50mg``) ends its word."""
     return (start > 0 and _is_alnum(text[start]) and _is_alnum(text[start - 1])) or (
         end < len(text) and _is_alnum(text[end - 1]) and _is_alnum(text[end])
+        and not (text[end - 1].isalpha() and GLUED_DOSE.match(text, end))
     )
 
 

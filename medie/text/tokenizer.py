@@ -6,7 +6,8 @@ be mapped back to raw offsets (:func:`medie.mention.raw_offsets`).
 
 Text is first cut at every script boundary: a run of Han characters, a run of Latin letters
 and digits (``CD19``, ``88.2``, ``B38M`` stay whole; a number is cut from the letters that
-follow it, ``10mg`` → ``10`` ``mg``), or one punctuation character. Han runs
+follow it, ``10mg`` → ``10`` ``mg``, and a dose from the name it is glued to, ``DDP50mg`` → ``DDP``
+``50`` ``mg``), or one punctuation character. Han runs
 are then segmented by the configured ``segmenter``:
 
 - ``char``: one token per Han character (fast; every span boundary aligns);
@@ -42,8 +43,13 @@ _PIECES = regex.compile(
     r"|(?P<other>.)",
     flags=regex.DOTALL,
 )
-# inside a Latin word, a digit followed by two letters starts a new token: CD19CAR -> CD19 CAR
-_WORD_SPLIT = regex.compile(r"(?<=[0-9])(?=[\p{Latin}\p{Greek}]{2})")
+# a dose glued to the name before it (DDP50mg, 5-FU7500MG): a number and a unit of mass or volume, maybe
+# followed by a day of the schedule (DDP50MGD1)
+GLUED_DOSE = regex.compile(r"[0-9]+(?:\.[0-9]+)?(?i:mg|g|ml|μg|ug|iu)(?![\p{Latin}\p{Greek}](?![0-9]))")
+# inside a Latin word, a digit followed by two letters starts a new token (CD19CAR -> CD19 CAR), and so
+# does a glued dose after two letters (DDP50mg -> DDP 50 mg)
+_WORD_SPLIT = regex.compile(r"(?<=[0-9])(?=[\p{Latin}\p{Greek}]{2})"
+                            r"|(?<=[\p{Latin}]{2})(?=[0-9]+(?:\.[0-9]+)?(?i:mg|g|ml|μg|ug|iu)(?![\p{Latin}\p{Greek}](?![0-9])))")
 
 
 _ROMAN = regex.compile("[\u2160-\u217f]")
