@@ -133,6 +133,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 continue
             if isinstance(text, TextFile) and (args.format == "html" or args.n_process > 1 or args.dask or args.relations):
                 text = text.read()  # these need the whole text; a large file is read block by block otherwise
+            if isinstance(text, str) and not text.strip():
+                print(f"medie: note: {doc_id} has no text (empty or only whitespace); it gets no mentions", file=sys.stderr)
             if args.format == "html" or args.relations:
                 texts[doc_id] = text
             yield doc_id, text

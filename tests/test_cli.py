@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -33,6 +34,16 @@ def test_jsonl_one_line_per_document(tmp_path, capsys):
         for m in line["mentions"]:
             assert set(m) == {"start", "end", "label", "text", "attrs"}
             assert text[m["start"] : m["end"]] == m["text"]
+
+
+def test_an_empty_file_gets_an_empty_record_and_a_note_naming_it(tmp_path, capsys):
+    (tmp_path / "a.txt").write_text("患者接受替雷利珠单抗治疗", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(" \n\t", encoding="utf-8")
+    code, out, err = run(capsys, "extract", str(tmp_path))
+    assert code == 0
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [Path(r["id"]).name for r in records] == ["a.txt", "b.txt"] and records[1]["mentions"] == []
+    assert "b.txt has no text" in err and "a.txt has no text" not in err
 
 
 def test_binary_file_in_folder_is_skipped_and_reported(tmp_path, capsys):
