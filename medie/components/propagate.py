@@ -20,8 +20,9 @@ _GLOSS = regex.compile(r"^\s?\(\s?([A-Za-z][A-Za-z'’\-]*(?: [A-Za-z][A-Za-z'�
 # a brand name in brackets after a drug's generic name: 奥沙利铂（艾恒）, 某某单抗(某瑞达®)
 _BRAND = regex.compile(r"^\s?[(（]\s?(\p{Han}{2,4})\s?[®™]?\s?[)）]")
 # bracketed words after a drug that are no brand: a route, a source, an arm, a kind or a comment
-_NOT_BRAND = regex.compile(r"[的和与及或等为是在用对]|(?:口服|静脉|静滴|注射|皮下|肌注|外用|国产|进口|原研|仿制|试验|对照|联合|单药|"
-                           r"每日|每天|每周|剂量|首次|商品|通用|简称|又称|即|如)|(?:类|剂|药|组|期|型|段|片|针|液|方案|治疗)$")
+_NOT_BRAND = regex.compile(r"[的和与及或等为是在用对最次级见图表]|(?:口服|静脉|静滴|注射|皮下|肌注|外用|国产|进口|原研|仿制|试验|对照|联合|单药|"
+                           r"每日|每天|每周|剂量|首次|商品|通用|简称|又称|即|如|证据|推荐|首选|优先|可选|批准|获批|上市|下同|以下)|"
+                           r"(?:类|剂|药|组|期|型|段|片|针|液|方案|治疗)$")
 # the abbreviation that closes a bracket opened right before a recognised name: 狭窄(vertebral artery stenosis, VAS)
 _OPENED = regex.compile(r"\(\s?$")
 _CLOSING_ABBREV = regex.compile(r"^\s?[,;]\s?([A-Za-z][A-Za-z0-9\-]{1,9})\s?\)")
