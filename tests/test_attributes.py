@@ -39,6 +39,8 @@ def test_not_a_phase():
         ("0.46", "HR=", "", {"value": 0.46}),
         ("-1.5", "", "", {"value": -1.5}),
         ("3周", "", "", {"value": 3, "unit": "周"}),
+        ("2.1 kg", "减重", "", {"value": 2.1, "unit": "kg"}),
+        ("1.2公斤", "减重", "", {"value": 1.2, "unit": "kg"}),
     ],
 )
 def test_result(text, left, right, attrs):

@@ -21,9 +21,9 @@ _PHASE_PART = regex.compile(r"(IV|I{1,3}|[1-4]|[一二两三四])\s*([aAbB])?")
 _NUMBER = r"-?\d+(?:\.\d+)?"
 _CN_NUMBER = r"[零一二两三四五六七八九十百千万亿]+"
 _UNITS = {"%": "%", "个月": "月", "月": "月", "年": "年", "周": "周", "星期": "周", "天": "天", "日": "天",
-          "d": "天", "h": "小时", "min": "分钟", "w": "周", "wk": "周"}
-_UNIT_WORDS = r"%|个月|月|年|周|星期|天|日|倍|例次|例|名|人|次|个|位|分|成|磅"
-_LATIN_UNIT = r"kPa|mmHg|μm|mm~2|mm2|mm|cm|mg/L|ng/mL|ng/ml|μg/mL|mg·h/L|min|wk|h|d|w"
+          "d": "天", "h": "小时", "min": "分钟", "w": "周", "wk": "周", "公斤": "kg", "千克": "kg"}
+_UNIT_WORDS = r"%|个月|月|年|周|星期|天|日|倍|例次|例|名|人|次|个|位|分|成|磅|公斤|千克"
+_LATIN_UNIT = r"kPa|mmHg|μm|mm~2|mm2|mm|cm|mg/L|ng/mL|ng/ml|μg/mL|mg·h/L|min|wk|kg|lb|h|d|w"
 _UNIT_RE = regex.compile(rf"({_UNIT_WORDS}|{_LATIN_UNIT})$")
 _MEAN_SD = regex.compile(r"(-?\d+(?:\.\d+)?)\s?(%?)\s?±\s?\d+(?:\.\d+)?\s?%?")
 # a unit written after the closing bracket of a value: (45.5±3.2)d, 1.0(0.1~7.0)个月
