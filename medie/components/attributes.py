@@ -39,6 +39,7 @@ _LEFT_QUAL = [
 _RIGHT_QUAL = [(regex.compile(r"^以上"), "ge"), (regex.compile(r"^以下"), "le"), (regex.compile(r"^左右"), "approx")]
 _SHARED_UNIT = regex.compile(
     rf"^\s*(?:和|、|,|与|及|或|vs\.?|比|/|至)\s*(?:{_NUMBER}\s*(?:和|、|,|与|及|或|vs\.?|比)\s*)*{_NUMBER}\s*(%|个月|月|年|周|天|倍)"
+    r"(?!\s?(?:CI|ci|置信|可信))"  # the level of a confidence interval (OR=1.5, 95%CI …) is no shared unit
 )
 
 
