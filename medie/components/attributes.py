@@ -37,8 +37,11 @@ _LEFT_QUAL = [
     (regex.compile(r"(?:低于|不到|少于|小于|不足)$"), "lt"),
 ]
 _RIGHT_QUAL = [(regex.compile(r"^以上"), "ge"), (regex.compile(r"^以下"), "le"), (regex.compile(r"^左右"), "approx")]
+# one value of a list that shares a unit: a number, or a mean with its SD in brackets ((1.50±1.00))
+_LIST_ITEM = rf"[(（]?\s*{_NUMBER}(?:\s*±\s*{_NUMBER})?\s*[)）]?"
 _SHARED_UNIT = regex.compile(
-    rf"^\s*(?:和|、|,|与|及|或|vs\.?|比|/|至)\s*(?:{_NUMBER}\s*(?:和|、|,|与|及|或|vs\.?|比)\s*)*{_NUMBER}\s*(%|个月|月|年|周|天|倍)"
+    rf"^\s*[)）]?\s*(?:和|、|,|与|及|或|vs\.?|比|/|至)\s*(?:{_LIST_ITEM}\s*(?:和|、|,|与|及|或|vs\.?|比)\s*)*{_LIST_ITEM}"
+    rf"\s*(%|个月|月|年|周|天|倍|{_LATIN_UNIT})(?![A-Za-z])"
     r"(?!\s?(?:CI|ci|置信|可信))"  # the level of a confidence interval (OR=1.5, 95%CI …) is no shared unit
 )
 
