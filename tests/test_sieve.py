@@ -43,6 +43,9 @@ def test_a_sieve_is_the_literal_head_of_the_regex():
     assert _sieve(r"^\s?\d+[^。]{0,9}片|(?:皂)?苷") == ("片", "苷")
     assert _sieve(r"盐酸$|\d+$") is None  # one branch with nothing literal: no sieve
     assert _sieve(r"(?i)relapsed") is None  # case-insensitive
+    # of the tails that open with a literal, the one with the longest strings: 原料 rather than 为
+    assert _sieve(r"为(?:起始)?原料") == ("原料",)
+    assert _sieve(r"^\s?不(?:得|应)?(?:少于|得过)") == ("少于", "得过")
 
 
 def _starts(heads: tuple[str, ...], text: str) -> list[int]:
