@@ -16,12 +16,16 @@ NOISY = st.lists(
 ).map("".join)
 
 
-def test_pdf_layout_noise_is_removed_between_chinese_characters():
-    raw = "伊基\n\n仑赛注射液 治 疗"
+def normalizes(raw: str, text: str, span: tuple[int, int], piece: str) -> None:
+    """``raw`` normalises to ``text``, and the normalised ``span`` maps back to ``piece`` of the raw text."""
     norm = normalize(raw)
-    assert norm.text == "伊基仑赛注射液治疗"
-    start, end = norm.to_raw(0, 7)
-    assert raw[start:end] == "伊基\n\n仑赛注射液"
+    assert norm.text == text
+    start, end = norm.to_raw(*span)
+    assert raw[start:end] == piece
+
+
+def test_pdf_layout_noise_is_removed_between_chinese_characters():
+    normalizes("伊基\n\n仑赛注射液 治 疗", "伊基仑赛注射液治疗", (0, 7), "伊基\n\n仑赛注射液")
 
 
 def test_full_width_ascii_and_roman_numerals_are_folded():
@@ -45,41 +49,26 @@ def test_edges_are_trimmed_and_empty_text_is_empty():
 
 
 def test_traditional_characters_become_simplified_one_for_one():
-    raw = "單抗聯合順鉑治療\n\n復發患者"
-    norm = normalize(raw)
-    assert norm.text == "单抗联合顺铂治疗复发患者"
-    assert normalize("单抗联合顺铂治疗复发患者").text == norm.text
-    s, e = norm.to_raw(4, 6)
-    assert raw[s:e] == "順鉑"
+    normalizes("單抗聯合順鉑治療\n\n復發患者", "单抗联合顺铂治疗复发患者", (4, 6), "順鉑")
+    assert normalize("单抗联合顺铂治疗复发患者").text == "单抗联合顺铂治疗复发患者"
     assert len(normalize("臨床試驗與療效").text) == 7
 
 
 def test_pinyin_glosses_inside_words_are_layout_noise():
-    raw = "難治性癲癇部分性發(fā)作(ESL)"
-    norm = normalize(raw)
-    assert norm.text == "难治性癫痫部分性发作(ESL)"
-    s, e = norm.to_raw(0, 10)
-    assert raw[s:e] == "難治性癲癇部分性發(fā)作"
+    normalizes("難治性癲癇部分性發(fā)作(ESL)", "难治性癫痫部分性发作(ESL)", (0, 10), "難治性癲癇部分性發(fā)作")
     assert normalize("剂量(mg)与(pH)").text == "剂量(mg)与(pH)"  # Latin in brackets is not a gloss
     assert normalize("持續（ｘù）時（shí）間").text == "持续时间"  # full-width brackets and letters too
 
 
 def test_inline_html_tags_are_layout_noise_and_line_breaks_are_not():
-    raw = "补充维生素B<sub>6</sub>，测定H<SUP>+</SUP>浓度"
-    norm = normalize(raw)
-    assert norm.text == "补充维生素B6,测定H+浓度"
-    s, e = norm.to_raw(2, 7)
-    assert raw[s:e] == "维生素B<sub>6"
+    normalizes("补充维生素B<sub>6</sub>，测定H<SUP>+</SUP>浓度", "补充维生素B6,测定H+浓度", (2, 7), "维生素B<sub>6")
     assert normalize("A<br>B a<b c").text == "A<br>B a<b c"  # a line break tag and a bare sign stay
 
 
 def test_regional_words_become_the_mainland_ones_and_keep_the_offsets():
-    raw = "急性胰臟炎與酪胺酸激酶，攝護\n腺癌"
-    norm = normalize(raw)
-    assert norm.text == "急性胰腺炎与酪氨酸激酶,前列腺癌"
-    s, e = norm.to_raw(12, 16)
-    assert raw[s:e] == "攝護\n腺癌"
+    normalizes("急性胰臟炎與酪胺酸激酶，攝護\n腺癌", "急性胰腺炎与酪氨酸激酶,前列腺癌", (12, 16), "攝護\n腺癌")
     assert normalized_text("胰臟癌") == "胰腺癌"
+
 
 def test_to_norm_inverts_to_raw():
     raw = "靶向 ＣＤ１９ 的\n\n治疗"
