@@ -48,8 +48,7 @@ _PIECES = regex.compile(
 GLUED_DOSE = regex.compile(r"[0-9]+(?:\.[0-9]+)?(?i:mg|g|ml|μg|ug|iu)(?![\p{Latin}\p{Greek}](?![0-9]))")
 # inside a Latin word, a digit followed by two letters starts a new token (CD19CAR -> CD19 CAR), and so
 # does a glued dose after two letters (DDP50mg -> DDP 50 mg)
-_WORD_SPLIT = regex.compile(r"(?<=[0-9])(?=[\p{Latin}\p{Greek}]{2})"
-                            r"|(?<=[\p{Latin}]{2})(?=[0-9]+(?:\.[0-9]+)?(?i:mg|g|ml|μg|ug|iu)(?![\p{Latin}\p{Greek}](?![0-9])))")
+_WORD_SPLIT = regex.compile(rf"(?<=[0-9])(?=[\p{{Latin}}\p{{Greek}}]{{2}})|(?<=[\p{{Latin}}]{{2}})(?={GLUED_DOSE.pattern})")
 
 
 _ROMAN = regex.compile("[\u2160-\u217f]")
