@@ -360,6 +360,11 @@ def test_a_brand_in_brackets_after_a_drug_is_a_drug_wherever_it_occurs(rules):
     got = found(rules, "予奥沙利铂（乐恒）静滴，第二周期乐恒减量；多西他赛(国产)耐受良好，紫杉醇(证据最高)次之。")
     assert [text for text, label in got if label == "DRUG"] == ["奥沙利铂", "乐恒", "多西他赛", "紫杉醇"]
 
+
+def test_a_trial_name_in_brackets_after_a_trial_word_is_a_trial(rules):
+    got = found(rules, "其Ⅲ期临床研究（ALPHA-7）达到主要终点，关键研究(BETA-3)正在入组。")
+    assert [text for text, label in got if label == "TRIAL"] == ["ALPHA-7", "BETA-3"]
+
 def _full_width(text: str) -> str:
     return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
 
