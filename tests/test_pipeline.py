@@ -365,6 +365,12 @@ def test_a_trial_name_in_brackets_after_a_trial_word_is_a_trial(rules):
     got = found(rules, "其Ⅲ期临床研究（ALPHA-7）达到主要终点，关键研究(BETA-3)正在入组。")
     assert [text for text, label in got if label == "TRIAL"] == ["ALPHA-7", "BETA-3"]
 
+
+def test_a_median_before_its_bracketed_confidence_interval_takes_the_unit_after_it(rules):
+    got = found(rules, "中位无进展生存期为9.0(95%CI:3.0~15.0)个月，中位缓解持续时间为8.3（95%置信区间：6.9~NE）个月。")
+    results = {text: attrs for (text, label), attrs in got.items() if label == "RESULT"}
+    assert results == {"9.0": {"value": 9.0, "unit": "月"}, "8.3": {"value": 8.3, "unit": "月"}}
+
 def _full_width(text: str) -> str:
     return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
 
