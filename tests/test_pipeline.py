@@ -371,6 +371,11 @@ def test_a_median_before_its_bracketed_confidence_interval_takes_the_unit_after_
     results = {text: attrs for (text, label), attrs in got.items() if label == "RESULT"}
     assert results == {"9.0": {"value": 9.0, "unit": "月"}, "8.3": {"value": 8.3, "unit": "月"}}
 
+
+def test_a_known_drug_with_a_chemical_prefix_written_onto_it_is_not_cut_out_of_the_longer_name(rules):
+    got = found(rules, "加用甲泼尼松龙冲击，甲组给予泼尼松龙。")
+    assert [text for text, label in got if label == "DRUG"] == ["甲泼尼松龙", "泼尼松龙"]
+
 def _full_width(text: str) -> str:
     return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
 
