@@ -376,6 +376,11 @@ def test_a_known_drug_with_a_chemical_prefix_written_onto_it_is_not_cut_out_of_t
     got = found(rules, "加用甲泼尼松龙冲击，甲组给予泼尼松龙。")
     assert [text for text, label in got if label == "DRUG"] == ["甲泼尼松龙", "泼尼松龙"]
 
+
+def test_an_antibody_named_once_is_found_again_without_its_dan_kang(rules):
+    got = found(rules, "卡瑞利西单抗联合化疗组与对照组相比，卡瑞利西组客观缓解率更高。")
+    assert [text for text, label in got if label == "DRUG"] == ["卡瑞利西单抗", "卡瑞利西"]
+
 def _full_width(text: str) -> str:
     return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
 

@@ -23,6 +23,8 @@ _BRAND = regex.compile(r"^\s?[(（]\s?(\p{Han}{2,4})\s?[®™]?\s?[)）]")
 _NOT_BRAND = regex.compile(r"[的和与及或等为是在用对最次级见图表]|(?:口服|静脉|静滴|注射|皮下|肌注|外用|国产|进口|原研|仿制|试验|对照|联合|单药|"
                            r"每日|每天|每周|剂量|首次|商品|通用|简称|又称|即|如|证据|推荐|首选|优先|可选|批准|获批|上市|下同|以下)|"
                            r"(?:类|剂|药|组|期|型|段|片|针|液|方案|治疗)$")
+# an antibody's name without its 单抗, as articles shorten it once it has been named: 依沃西单抗 → 依沃西
+_SHORT_FORM = regex.compile(r"(\p{Han}{3,})单抗")
 # the abbreviation that closes a bracket opened right before a recognised name: 狭窄(vertebral artery stenosis, VAS)
 _OPENED = regex.compile(r"\(\s?$")
 _CLOSING_ABBREV = regex.compile(r"^\s?[,;]\s?([A-Za-z][A-Za-z0-9\-]{1,9})\s?\)")
@@ -41,8 +43,8 @@ class Propagator:
     include ENDPOINT, whose own names are not spread) the bracketed abbreviation after a name, and
     an English gloss with its abbreviation (``最佳矫正视力(best corrected visual acuity, BCVA)``), and the
     abbreviation that closes the bracket a recognised name opens (``(vertebral artery stenosis, VAS)``), get
-    the name's label wherever they occur; so does a Chinese brand name in brackets after a drug
-    (``奥沙利铂（艾恒）``)."""
+    the name's label wherever they occur; so do a Chinese brand name in brackets after a drug
+    (``奥沙利铂（艾恒）``) and an antibody's name without its ``单抗`` (``依沃西`` for ``依沃西单抗``)."""
 
     def __init__(self, name: str, labels: list[str], abbreviation_labels: list[str] | None = None) -> None:
         self.name, self.labels = name, set(labels)
@@ -70,6 +72,8 @@ class Propagator:
                 continue
             if ent.label_ == "DRUG" and (b := _BRAND.match(after)) and not _NOT_BRAND.search(b.group(1)):
                 forms.setdefault(b.group(1), (ent.label_, ent.kb_id_))
+            if ent.label_ == "DRUG" and (short := _SHORT_FORM.fullmatch(ent.text)):
+                forms.setdefault(short.group(1), (ent.label_, ent.kb_id_))
             if not ent.id_.startswith("lexicon:"):  # lexicon names are already found wherever they occur
                 forms.setdefault(ent.text, (ent.label_, ent.kb_id_))
             m = _ABBREV.match(after)
