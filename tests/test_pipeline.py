@@ -381,6 +381,11 @@ def test_an_antibody_named_once_is_found_again_without_its_dan_kang(rules):
     got = found(rules, "卡瑞利西单抗联合化疗组与对照组相比，卡瑞利西组客观缓解率更高。")
     assert [text for text, label in got if label == "DRUG"] == ["卡瑞利西单抗", "卡瑞利西"]
 
+
+def test_trial_names_in_a_list_before_a_trial_word_and_with_a_spaced_number_are_trials(rules):
+    got = found(rules, "ALPHA-2、OMEGA 302和SIGMA-11研究均已完成；COVID-19研究不是试验名。")
+    assert [text for text, label in got if label == "TRIAL"] == ["ALPHA-2", "OMEGA 302", "SIGMA-11"]
+
 def _full_width(text: str) -> str:
     return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
 
