@@ -386,6 +386,12 @@ def test_trial_names_in_a_list_before_a_trial_word_and_with_a_spaced_number_are_
     got = found(rules, "ALPHA-2、OMEGA 302和SIGMA-11研究均已完成；COVID-19研究不是试验名。")
     assert [text for text, label in got if label == "TRIAL"] == ["ALPHA-2", "OMEGA 302", "SIGMA-11"]
 
+
+def test_a_name_and_its_bracketed_alias_share_one_canonical_name(nlp):
+    mentions = medie.extract("靶向TROP2的ADC药物德达博妥单抗（Dato-DXd）获批。", nlp)
+    drugs = {m.text: m.attrs.get("canonical") for m in mentions if m.label == "DRUG"}
+    assert drugs == {"德达博妥单抗": "datopotamab deruxtecan", "Dato-DXd": "datopotamab deruxtecan"}
+
 def _full_width(text: str) -> str:
     return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
 

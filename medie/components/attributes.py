@@ -146,7 +146,9 @@ class AttributeSetter:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
-        for ent in doc.ents:
+        ents = list(doc.ents)
+        shared = _bracket_canonicals(text, ents)
+        for i, ent in enumerate(ents):
             attrs: dict = {}
             if ent.label_ == "PHASE":
                 phase = normalize_phase(ent.text)
@@ -155,10 +157,26 @@ class AttributeSetter:
             elif ent.label_ == "RESULT":
                 left = text[max(0, ent.start_char - CONTEXT_WINDOW) : ent.start_char]
                 attrs = parse_result(ent.text, left, text[ent.end_char : ent.end_char + 4 * CONTEXT_WINDOW])
-            elif ent.kb_id_:
-                attrs["canonical"] = ent.kb_id_
+            elif ent.kb_id_ or i in shared:
+                attrs["canonical"] = ent.kb_id_ or shared[i]
                 codes = doc.user_data.get((CODES_KEY, ent.start_char, ent.end_char))
                 if codes:
                     attrs["codes"] = codes
             set_span_attrs(ent, attrs)
         return doc
+
+
+_BRACKET_BETWEEN = regex.compile(r"\s?[(（]\s?")
+
+
+def _bracket_canonicals(text: str, ents: list) -> dict[int, str]:
+    """One canonical name for a name and the alias in brackets right after it (``德某单抗（Dato-DXd）``):
+    where only one of the two has a canonical, the index of the other → that canonical."""
+    out: dict[int, str] = {}
+    for i in range(len(ents) - 1):
+        a, b = ents[i], ents[i + 1]
+        if a.label_ != b.label_ or a.label_ in ("PHASE", "RESULT") or bool(a.kb_id_) == bool(b.kb_id_):
+            continue
+        if _BRACKET_BETWEEN.fullmatch(text, a.end_char, b.start_char):
+            out[i if b.kb_id_ else i + 1] = a.kb_id_ or b.kb_id_
+    return out
