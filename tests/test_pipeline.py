@@ -392,6 +392,11 @@ def test_a_name_and_its_bracketed_alias_share_one_canonical_name(nlp):
     drugs = {m.text: m.attrs.get("canonical") for m in mentions if m.label == "DRUG"}
     assert drugs == {"德达博妥单抗": "datopotamab deruxtecan", "Dato-DXd": "datopotamab deruxtecan"}
 
+
+def test_a_disease_named_as_an_adverse_event_of_the_study_is_an_endpoint(rules):
+    got = found(rules, "常见不良反应包括恶心、贫血和乏力；12.5%的患者出现贫血。本品用于治疗贫血。")
+    assert [(text, label) for text, label in got if text == "贫血"] == [("贫血", "ENDPOINT"), ("贫血", "DISEASE")]
+
 def _full_width(text: str) -> str:
     return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
 
