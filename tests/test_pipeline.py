@@ -362,8 +362,9 @@ def test_a_brand_in_brackets_after_a_drug_is_a_drug_wherever_it_occurs(rules):
 
 
 def test_a_trial_name_in_brackets_after_a_trial_word_is_a_trial(rules):
-    got = found(rules, "其Ⅲ期临床研究（ALPHA-7）达到主要终点，关键研究(BETA-3)正在入组，另一项III期(ABC-301)研究已启动。")
-    assert [text for text, label in got if label == "TRIAL"] == ["ALPHA-7", "BETA-3", "ABC-301"]
+    got = found(rules, "其Ⅲ期临床研究（ALPHA-7）达到主要终点，关键研究(BETA-3)正在入组，另一项III期(ABC-301)研究已启动，"
+                       "3期研究 DEF-302（NCT01234567）在评估其联合用药。")
+    assert [text for text, label in got if label == "TRIAL"] == ["ALPHA-7", "BETA-3", "ABC-301", "DEF-302", "NCT01234567"]
 
 
 def test_a_median_before_its_bracketed_confidence_interval_takes_the_unit_after_it(rules):
