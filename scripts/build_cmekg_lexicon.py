@@ -162,6 +162,25 @@ DESIGNATION = regex.compile(r"\p{Han}{2,10}[A-Zα-γ]\d{1,2}[a-z]?")
 PINYIN_FORM = regex.compile(r"(?i)\b(?:pian|wan|keli|jiaonang|koufuye|san|gao|tang|chaji|jiang|dan|ding|shui|lu)\b")
 
 
+# a plain Chinese name, maybe with Latin letters, digits or hyphens after its first character
+PLAIN_NAME = regex.compile(r"\p{Han}[\p{Han}A-Za-z0-9-]*")
+
+
+def value_uses(graph: dict, keys: tuple[str, ...]) -> dict[str, Counter]:
+    """For each value of the predicates ``keys``: how often the graph gives it under each of them."""
+    uses: dict[str, Counter] = {}
+    for v in graph.values():
+        for key in keys:
+            for x in v.get(key, []):
+                uses.setdefault(x, Counter())[key] += 1
+    return uses
+
+
+def value_row(form: str, value: str, by_key: Counter) -> tuple[str, str, list[str], str, str]:
+    """A concept row for a name read from predicate values; its source names the predicate it is given under most."""
+    return form, "", [], f"cmekg:{by_key.most_common(1)[0][0]}:{value}", ""
+
+
 def drug_endings(drug_rows: list, other_forms: Counter) -> set[str]:
     """Characters that end drug names and hardly anything else: the last characters of the drug rows
     built so far (products and their ingredients) that end at least 20 of them and at least 9 in 10 of
@@ -179,11 +198,7 @@ def treatment_drugs(graph: dict, drug_rows: list, symptom_uses: Counter) -> list
     at least twice: 普鲁卡因胺, 去甲肾上腺素, 干扰素. These values also hold symptoms, classes and
     phrases (``不安``, ``大环内酯类抗生素``, ``静脉用肝素``), so a value is kept only when it is a plain
     Chinese name that ends in a character of :func:`drug_endings` and opens with no route or dose word."""
-    uses: dict[str, Counter] = {}
-    for v in graph.values():
-        for key in TREATMENT_KEYS:
-            for x in v.get(key, []):
-                uses.setdefault(x, Counter())[key] += 1
+    uses = value_uses(graph, TREATMENT_KEYS)
     other = Counter(s for s, v in graph.items() if set(v) & DISEASE_KEYS and not set(v) & (DRUG_KEYS | HERB_KEYS))
     other.update(symptom_uses)
     other.update(x for v in graph.values() for key in ("治疗", "辅助治疗") for x in v.get(key, []))
@@ -191,11 +206,10 @@ def treatment_drugs(graph: dict, drug_rows: list, symptom_uses: Counter) -> list
     out = []
     for value, by_key in sorted(uses.items()):
         form = clean(value)
-        if (sum(by_key.values()) < 2 or form is None or len(form) < 3
-                or not regex.fullmatch(r"\p{Han}[\p{Han}A-Za-z0-9-]*", form)
+        if (sum(by_key.values()) < 2 or form is None or len(form) < 3 or not PLAIN_NAME.fullmatch(form)
                 or form[-1] not in endings or NOT_A_NAME.search(form) or DISEASE_WORD.search(form)):
             continue
-        out.append((form, "", [], f"cmekg:{by_key.most_common(1)[0][0]}:{value}", ""))
+        out.append(value_row(form, value, by_key))
     return out
 
 
@@ -203,19 +217,13 @@ def related_diseases(graph: dict, symptom_uses: Counter) -> list[tuple[str, str,
     """Diseases the graph names as another disease's related disease, complication or differential
     (:data:`RELATED_KEYS`) at least twice but has no entry for (消化性溃疡, 尿毒症): plain Chinese names
     with a disease word, not given more often as a symptom, and no procedure, pathogen or sign."""
-    uses: dict[str, Counter] = {}
-    for v in graph.values():
-        for key in RELATED_KEYS:
-            for x in v.get(key, []):
-                uses.setdefault(x, Counter())[key] += 1
     out = []
-    for value, by_key in sorted(uses.items()):
+    for value, by_key in sorted(value_uses(graph, RELATED_KEYS).items()):
         form, n = clean(value), sum(by_key.values())
-        if (n < 2 or form is None or value in graph or symptom_uses[value] > n
-                or not regex.fullmatch(r"\p{Han}[\p{Han}A-Za-z0-9-]*", form) or not DISEASE_WORD.search(form)
-                or NOT_A_DISEASE_NAME.search(form)):
+        if (n < 2 or form is None or value in graph or symptom_uses[value] > n or not PLAIN_NAME.fullmatch(form)
+                or not DISEASE_WORD.search(form) or NOT_A_DISEASE_NAME.search(form)):
             continue
-        out.append((form, "", [], f"cmekg:{by_key.most_common(1)[0][0]}:{value}", ""))
+        out.append(value_row(form, value, by_key))
     return out
 
 
